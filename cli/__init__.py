@@ -1,0 +1,1 @@
+"""The `dangjian` command line: parse arguments, call the library, render the result."""

@@ -1,0 +1,197 @@
+"""The `dangjian` group: global options, the application context, one error boundary.
+
+The database is opened lazily, so `dangjian x --help` never touches it. Every
+library error becomes one sentence on stderr with exit code 2 (bad input) or 3
+(the database failed); nothing else prints a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import click
+
+from dangjian.errors import DangjianError, DatabaseUnavailable, InputError
+
+
+def default_db_path() -> str:
+    folder = Path(click.get_app_dir("dangjian"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "dangjian.db")
+
+
+@dataclass
+class App:
+    target: str | None = None
+    rules_file: str | None = None
+    show_private: bool = False
+    _opened: bool = field(default=False, repr=False)
+
+    @functools.cached_property
+    def db(self):
+        from dangjian.db import open_database
+
+        db = open_database(self.target or default_db_path())
+        self._opened = True
+        return db
+
+    @functools.cached_property
+    def rules(self):
+        from dangjian.rules import load_rules
+
+        return load_rules(self.rules_file)
+
+    def close(self) -> None:
+        if self._opened:
+            from dangjian.db import close_database
+            close_database()
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in str(text).strip().splitlines() if part.strip())
+
+
+class DangjianGroup(click.Group):
+    """A group whose `main` is the single error boundary of the program."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        import peewee as pw
+
+        try:
+            rv = super().main(args, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except click.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None:
+                hint = f"（用 {exc.ctx.command_path} --help 查看用法）"
+            fail(_one_line(_translate(exc.format_message())) + hint)
+        except click.ClickException as exc:
+            fail(_one_line(exc.format_message()), exc.exit_code if exc.exit_code != 1 else 2)
+        except click.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(1)
+        except DatabaseUnavailable as exc:
+            fail(str(exc), 3)
+        except DangjianError as exc:
+            fail(str(exc), exc.exit_code)
+        except (pw.OperationalError, pw.InterfaceError) as exc:
+            if os.environ.get("DANGJIAN_DEBUG"):
+                raise
+            text = _one_line(exc) or type(exc).__name__
+            if "locked" in text or "busy" in text:
+                fail("数据库正被另一个程序占用，请稍后再试。", 3)
+            fail(f"数据库操作失败：{text}。", 3)
+        except pw.DatabaseError as exc:
+            if os.environ.get("DANGJIAN_DEBUG"):
+                raise
+            fail(f"数据库出错（可能已损坏）：{_one_line(exc)}。", 3)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except Exception as exc:  # the promise: never a traceback
+            if os.environ.get("DANGJIAN_DEBUG"):
+                raise
+            fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_CLICK_PHRASES = [
+    ("Invalid value for", "参数值无效："),
+    ("Missing option", "缺少选项"),
+    ("Missing argument", "缺少参数"),
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Got unexpected extra argument", "多出了参数"),
+    ("Got unexpected extra arguments", "多出了参数"),
+    ("is not one of", "不是以下之一："),
+    ("is not a valid integer", "不是整数"),
+    ("is not a valid float", "不是数字"),
+    ("Option", "选项"),
+    ("requires an argument", "需要一个值"),
+    ("Did you mean", "是否想用"),
+]
+
+
+def _translate(text: str) -> str:
+    for en, zh in _CLICK_PHRASES:
+        text = text.replace(en, zh)
+    return text
+
+
+# ---------------------------------------------------------------- parameter types
+
+class DateParam(click.ParamType):
+    name = "日期"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        from dangjian.periods import parse_date
+        try:
+            return parse_date(value, what=param.opts[0] if param else "日期")
+        except InputError as exc:
+            self.fail(str(exc).rstrip("。"), param, ctx)
+
+
+DATE = DateParam()
+
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                             default="table", show_default=True, help="输出格式：表格、JSON 或 CSV。")
+
+
+def as_of_option(help_text: str = "以哪一天为准（默认今天）：晚于该日的记录一律不计。"):
+    return click.option("--as-of", "as_of", type=DATE, default=None, help=help_text)
+
+
+def today() -> date:
+    return date.today()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(cls=DangjianGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "target", envvar="DANGJIAN_DB", metavar="TARGET",
+              help="数据库：SQLite 文件路径，或 sqlite:///…、postgresql://…、mysql://… 地址。"
+                   "默认是用户数据目录中的 dangjian.db。")
+@click.option("--rules", "rules_file", envvar="DANGJIAN_RULES", metavar="FILE",
+              type=click.Path(dir_okay=False), help="本地规则文件（TOML），可调整规则的数字、级别或停用规则。")
+@click.option("--show-private", is_flag=True, help="显示完整的身份证号和手机号（默认遮盖）。")
+@click.version_option(package_name="dangjian", message="dangjian %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool) -> None:
+    """dangjian：党支部工作台账与合规检查。
+
+    记录组织、党员、三会一课，并对照《中国共产党支部工作条例（试行）》等规定检查。
+
+    \b
+    例：
+      dangjian org add 机关第一党支部 --kind 党支部 --established 2018-01-01
+      dangjian session add --org 机关第一党支部 --kind 党员大会 --on 2021年3月5日 --all-present
+      dangjian check --year 2021
+    """
+    app = App(target=target, rules_file=rules_file, show_private=show_private)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def main() -> None:
+    cli.main(prog_name="dangjian")
+
+
+# The commands live one module per noun; importing them registers them on `cli`.
+from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
+
+for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)

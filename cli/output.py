@@ -1,0 +1,98 @@
+"""One renderer for every read command: table (aligned for Chinese), JSON or CSV.
+
+Tables show Chinese headers, Chinese dates and Chinese labels; JSON and CSV carry
+English keys, ISO dates and the slugs, so scripts can rely on them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from dangjian.periods import format_date
+
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    #: how the table shows the value (labels, Chinese dates); JSON/CSV keep the raw value
+    show: Callable[[Any], str] | None = None
+
+
+def table_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (list, tuple)):
+        return "、".join(table_value(v) for v in value)
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: ISO dates, numbers for decimals."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def render_table(columns: list[Column], rows: Iterable[dict]) -> str:
+    from tabulate import tabulate
+
+    body = [[(c.show(r.get(c.key)) if c.show else table_value(r.get(c.key))) for c in columns] for r in rows]
+    if not body:
+        return ""
+    return tabulate(body, headers=[c.header for c in columns], tablefmt="simple",
+                    disable_numparse=True)
+
+
+def render_json(data: Any) -> str:
+    return json.dumps(plain(data), ensure_ascii=False, indent=2)
+
+
+def csv_value(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def render_csv(columns: list[Column], rows: Iterable[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.key for c in columns])
+    for r in rows:
+        writer.writerow([csv_value(r.get(c.key)) for c in columns])
+    return "\ufeff" + buf.getvalue()
+
+
+def render(fmt: str, columns: list[Column], rows: list[dict], json_data: Any = None) -> str:
+    """Render rows as a table, JSON (rows, or `json_data` when given) or CSV."""
+    if fmt == "json":
+        return render_json(rows if json_data is None else json_data)
+    if fmt == "csv":
+        return render_csv(columns, rows)
+    return render_table(columns, rows)

@@ -1,0 +1,156 @@
+"""Opening the database: a SQLite path, or a sqlite:///, postgresql:// or mysql:// URL.
+
+`database` is a proxy the models are bound to; `open_database` initialises it,
+creates the schema on first use and records its version.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import peewee as pw
+
+from .errors import DatabaseUnavailable, InputError
+
+database = pw.DatabaseProxy()
+
+#: The schema version this code writes; later versions upgrade from it.
+SCHEMA_VERSION = 1
+
+_URL_SCHEMES = ("sqlite:", "postgresql:", "postgres:", "mysql:", "mariadb:")
+
+
+def _sqlite(path: str) -> pw.SqliteDatabase:
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise InputError(f"数据库路径“{path}”是一个目录，请给出文件名。")
+    if not p.parent.exists():
+        raise DatabaseUnavailable(f"无法打开数据库“{path}”：目录“{p.parent}”不存在。")
+    if not p.exists():
+        # A new file is readable by its owner only: it holds 身份证号 and phone numbers.
+        try:
+            fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"无法创建数据库文件“{path}”：{exc.strerror}。") from None
+    return pw.SqliteDatabase(
+        str(p),
+        pragmas={"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 10000,
+                 "synchronous": "normal"},
+        timeout=10,
+    )
+
+
+def make_database(target: str) -> pw.Database:
+    """Build (but do not connect) the peewee database for a path or URL."""
+    target = (target or "").strip()
+    if not target:
+        raise InputError("没有给出数据库（--db 或 DANGJIAN_DB）。")
+    lowered = target.lower()
+    if not lowered.startswith(_URL_SCHEMES):
+        if "://" in target:
+            raise InputError(
+                f"不支持的数据库地址“{target}”，请用文件路径或 sqlite:///、postgresql://、mysql:// 开头的地址。")
+        return _sqlite(target)
+    if lowered.startswith("sqlite:"):
+        if lowered.startswith("sqlite:///"):
+            path = target[len("sqlite:///"):]
+            # sqlite:////abs/path keeps its leading slash; sqlite:///rel/path is relative
+            return _sqlite(path)
+        raise InputError(
+            f"数据库地址“{target}”有误：SQLite 地址须写成 sqlite:///文件路径（三个斜杠），"
+            "两个斜杠会打开一个不保存的内存数据库。")
+    from playhouse.db_url import parse
+
+    try:
+        scheme = lowered.split(":", 1)[0]
+        params = parse(target if scheme != "mariadb" else "mysql" + target[len("mariadb"):])
+    except Exception:
+        raise InputError(f"无法解析数据库地址“{target}”。") from None
+    name = params.pop("database", None)
+    if not name:
+        raise InputError(f"数据库地址“{target}”缺少数据库名。")
+    if scheme in ("postgresql", "postgres"):
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            raise DatabaseUnavailable(
+                "要使用 PostgreSQL，请先安装：pip install 'dangjian[postgres]'。") from None
+        return pw.PostgresqlDatabase(name, **params)
+    try:
+        import pymysql  # noqa: F401
+    except ImportError:
+        raise DatabaseUnavailable("要使用 MySQL/MariaDB，请先安装：pip install 'dangjian[mysql]'。") from None
+    params.setdefault("charset", "utf8mb4")
+    return pw.MySQLDatabase(name, **params)
+
+
+def describe(target: str) -> str:
+    """The target without any password, for messages."""
+    if "://" in target and "@" in target:
+        scheme, rest = target.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return target
+
+
+def open_database(target: str, create: bool = True) -> pw.Database:
+    """Open a SQLite path or a sqlite:///, postgresql://, mysql:// URL and bind the models.
+
+    The schema is created on first use and its version recorded.
+    """
+    db = make_database(target)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if create:
+            create_schema(db)
+    except pw.OperationalError as exc:
+        raise DatabaseUnavailable(f"无法打开数据库“{describe(target)}”：{_reason(exc)}。") from None
+    except pw.DatabaseError as exc:
+        raise DatabaseUnavailable(f"数据库“{describe(target)}”已损坏或不是本程序的数据库：{_reason(exc)}。") from None
+    return db
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.rstrip("。.")
+
+
+def _table_options(db: pw.Database) -> None:
+    from .models import MODELS
+
+    settings = ["DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"] if isinstance(db, pw.MySQLDatabase) else []
+    for model in MODELS:
+        model._meta.table_settings = settings
+
+
+def create_schema(db: pw.Database) -> None:
+    from .models import MODELS, SchemaVersion
+
+    _table_options(db)
+    if SchemaVersion.table_exists():
+        return
+    with db.atomic():
+        db.create_tables(MODELS)
+        SchemaVersion.create(version=SCHEMA_VERSION)
+
+
+def drop_schema(db: pw.Database) -> None:
+    """Drop every table of ours (tests and `demo` use it on their own databases)."""
+    from .models import MODELS
+
+    db.drop_tables(list(reversed(MODELS)), safe=True)
+
+
+def schema_version() -> int | None:
+    from .models import SchemaVersion
+
+    row = SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar()
+    return row
+
+
+def close_database() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()

@@ -1,0 +1,34 @@
+"""Exceptions of the library. Each carries one sentence a branch secretary can read.
+
+The CLI maps `InputError` (and its subclasses) to exit code 2 and
+`DatabaseUnavailable` to exit code 3; nothing here prints.
+"""
+from __future__ import annotations
+
+
+class DangjianError(Exception):
+    """Base class: the message is one complete sentence in Chinese."""
+
+    exit_code = 2
+
+
+class InputError(DangjianError):
+    """The input cannot be true or cannot be understood; nothing was written."""
+
+
+class NotFoundError(InputError):
+    """A named org, group, member or session does not exist."""
+
+
+class AmbiguousError(InputError):
+    """A name matches more than one record; the message lists the candidates."""
+
+
+class RulesError(InputError):
+    """A local rule file is malformed, names an unknown rule or key, or has a wrong type."""
+
+
+class DatabaseUnavailable(DangjianError):
+    """The database cannot be opened, is locked or is corrupt."""
+
+    exit_code = 3
