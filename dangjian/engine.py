@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from .periods import Period, format_date, periods_between
 from .rules import Rule, RuleSet
-from .vocab import BRANCH_KINDS, SESSION_KINDS
+from .vocab import BRANCH_KINDS, SESSION_KINDS, SESSION_VERBS
 
 #: Statuses that make `check` exit 1 when the finding's severity is error.
 FAILING_STATUSES = frozenset({"missed", "violated", "overdue"})
@@ -237,6 +237,7 @@ def meeting_count(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
     min_full = rule.params.get("min_full_members")
     grace = rule.duration("grace") if "grace" in rule.params else None
     kind_label = SESSION_KINDS.label(kind)
+    verb = SESSION_VERBS.get(kind, "召开")
     periods = _report_periods(period_kind, window, tl.as_of)
     if not periods:
         return []
@@ -269,7 +270,7 @@ def meeting_count(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
                     continue
                 n = count_for(by_group.get(g.id, []), p)
                 if n < minimum:
-                    findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, grace, tl.as_of))
+                    findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, verb, grace, tl.as_of))
         return findings
 
     by_org: dict[int, list[SessionFact]] = defaultdict(list)
@@ -299,20 +300,20 @@ def meeting_count(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
             for src in sources:  # the successor carries what its sources did before the merge
                 n += count_for(by_org.get(src.id, []), p, before=src.dissolved_on)
             if n < minimum:
-                findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, grace, tl.as_of))
+                findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, verb, grace, tl.as_of))
     return findings
 
 
 def _shortfall(rule: Rule, subject: Subject, p: Period, expected: int, actual: int,
-               kind_label: str, grace, as_of: date) -> Finding:
+               kind_label: str, verb: str, grace, as_of: date) -> Finding:
     deadline = grace.after(p.end) if grace is not None else p.end
     if as_of > deadline:
         status = "missed"
-        message = f"{p.label}未召开{kind_label}（应至少{expected}次，实际{actual}次）" if actual == 0 else \
+        message = f"{p.label}未{verb}{kind_label}（应至少{expected}次，实际{actual}次）" if actual == 0 else \
             f"{p.label}{kind_label}次数不足（应至少{expected}次，实际{actual}次）"
     else:
         status = "due"
-        message = f"{p.label}尚未召开{kind_label}（应至少{expected}次，目前{actual}次"
+        message = f"{p.label}尚未{verb}{kind_label}（应至少{expected}次，目前{actual}次"
         if actual:
             message = f"{p.label}{kind_label}次数尚不足（应至少{expected}次，目前{actual}次"
         if deadline > p.end:

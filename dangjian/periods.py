@@ -76,7 +76,7 @@ class Period:
     def label(self) -> str:
         y = self.start.year
         if self.kind == "year":
-            return f"{y}年"
+            return f"{y}年度"
         if self.kind == "half":
             return f"{y}年{'上' if self.start.month == 1 else '下'}半年"
         if self.kind == "quarter":
