@@ -169,7 +169,8 @@ def due(app: App, within, org_ref, as_of, fmt) -> None:
     """到期事项：今后若干天内到期的和已经逾期的，按日期排列。
 
     包括预备期届满、逾期未讨论转正、接收后3个月内审批、申请后1个月内谈话、
-    积极分子每半年考察和满1年，以及本月、本季度、本年度还没有召开的会议。
+    积极分子每半年考察和满1年，以及本月、本季度、本年度还没有召开的会议
+    （这些会议不论期限远近都列出）。
 
     \b
     例：
@@ -193,7 +194,8 @@ def due(app: App, within, org_ref, as_of, fmt) -> None:
     if fmt == "csv":
         click.echo(render("csv", DUE_CSV_COLUMNS, rows), nl=False)
         return
-    click.echo(f"截至{format_date(as_of)}，今后{within}天内到期及已逾期的事项：")
+    click.echo(f"截至{format_date(as_of)}，今后{within}天内到期和已经逾期的事项，"
+               "以及本月、本季度、本年度尚未召开的会议：")
     if not rows:
         click.echo("没有。")
         return

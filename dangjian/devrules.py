@@ -555,7 +555,8 @@ class NextStep:
         return {"event": self.event, "earliest": self.earliest, "deadline": self.deadline}
 
 
-_CANDIDATE_STEPS = ("political-review", "trained", "publicized", "pre-reviewed", "admitted")
+#: What a 发展对象 goes through before admission, in order (the 公示 comes before `candidate`).
+_CANDIDATE_STEPS = ("political-review", "trained", "pre-reviewed", "admitted")
 
 
 def next_step(d: Dossier, as_of: date, rules) -> NextStep | None:
@@ -573,7 +574,8 @@ def next_step(d: Dossier, as_of: date, rules) -> NextStep | None:
     if stage == "applicant":
         applied = d.on("applied")
         if d.first("talked") is None and applied is not None:
-            return NextStep("talked", applied, param("application-talk-within-1-month", "within", "1 month").after(applied))
+            within = param("application-talk-within-1-month", "within", "1 month")
+            return NextStep("talked", applied, within.after(applied))
         return NextStep("activist", last)
     if stage == "activist":
         act = d.on("activist")
@@ -582,15 +584,14 @@ def next_step(d: Dossier, as_of: date, rules) -> NextStep | None:
     if stage == "candidate":
         cand = d.on("candidate")
         for step in _CANDIDATE_STEPS:
-            if step == "publicized":
-                continue  # the 公示 comes before `candidate`
             if d.first(step) is None:
                 return NextStep(step, cand)
         return None
     if stage == "probationary":
         adm, appr = d.on("admitted"), d.on("approved")
         if adm is not None and appr is None:
-            return NextStep("approved", adm, param("admission-approval-within-3-months", "within", "3 months").after(adm))
+            within = param("admission-approval-within-3-months", "within", "3 months")
+            return NextStep("approved", adm, within.after(adm))
         if appr is not None and d.first("oath") is None:
             return NextStep("oath", appr, param("oath-after-admission", "within", "3 months").after(appr))
         ends = d.probation_ends()

@@ -282,7 +282,7 @@ def test_due_table_and_csv(branch):
     run = branch
     admit(run)
     out = ok(run("due", "--as-of", "2021-06-15"))
-    assert "截至2021年6月15日，今后30天内到期及已逾期的事项" in out
+    assert "截至2021年6月15日，今后30天内到期和已经逾期的事项" in out
     assert "逾期" in out and "上级党委审批" in out and "主题党日" in out
     csv_out = ok(run("due", "--as-of", "2021-06-15", "--format", "csv"))
     assert csv_out.startswith("\ufeffdate,what,rule,subject_type,subject_id,subject_name,subject_org,message")
@@ -370,7 +370,8 @@ def test_the_demo_has_a_development_side(run, target):
         ("committee-meeting-monthly", "机关党支部", "2021-08"),
         ("party-lecture-quarterly", "离退休党支部", "2021-Q3"),
     ]
-    people = [(f["rule"], f["subject"]["name"], f["date"]) for f in check["findings"] if f["subject"]["type"] == "member"]
+    people = [(f["rule"], f["subject"]["name"], f["date"])
+              for f in check["findings"] if f["subject"]["type"] == "member"]
     assert people == [("event-order", "刘佳", "2021-12-02")] * 2
     tl = json.loads(ok(run("timeline", "--all", "--as-of", "2022-03-31", "--format", "json")))
     assert [(e["member"]["name"], e["stage"]) for e in tl] == [
@@ -383,3 +384,17 @@ def test_the_demo_has_a_development_side(run, target):
     mine = {(i["subject"]["name"], i["what"], i["date"]) for i in due if i["subject"]["type"] == "member"}
     assert mine == {("赵雪", "assessed", "2022-04-08"), ("赵雪", "candidate", "2022-04-08"),
                     ("孙悦", "talked", "2022-04-15")}
+
+
+def test_local_rules_change_the_development_numbers(branch, tmp_path):
+    run = branch
+    ok(record(run, "刘佳", "申请", "--on", "2020-01-10"))
+    ok(record(run, "刘佳", "积极分子", "--on", "2020-03-01"))
+    path = tmp_path / "local.toml"
+    path.write_text('[activist-min-1-year]\nmin_gap = "2 years"\n[extension-length]\nmin_months = 3\n',
+                    encoding="utf-8")
+    e = json.loads(ok(run("--rules", str(path), "timeline", "刘佳", "--as-of", "2020-06-01", "--format", "json")))[0]
+    assert e["next_step"]["earliest"] == "2022-03-01"
+    path.write_text('[admission-approval-within-3-months]\nlate_severity = "fatal"\n', encoding="utf-8")
+    r = run("--rules", str(path), "timeline", "刘佳", "--as-of", "2020-06-01")
+    assert r.exit_code == 2 and "late_severity" in r.stderr

@@ -5,12 +5,15 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dangjian import engine
-from dangjian.devrules import Dossier, next_step, probation_end, probation_status
+from dangjian.devrules import DEVELOPMENT_FAMILIES, Dossier, next_step, probation_end, probation_status
 from dangjian.engine import EventFact, Facts, MemberFact, OrgFact, Window
 from dangjian.periods import parse_date
 from dangjian.rules import builtin_rules
+from dangjian.vocab import EVENTS
 from dangjian.workdays import WorkCalendar, YearSchedule
 
 RULES = builtin_rules()
@@ -454,7 +457,6 @@ def test_vote_thresholds_divide_by_the_entitled(entitled, present, yes, problems
 
 
 def test_every_development_rule_has_a_family_and_a_source():
-    from dangjian.devrules import DEVELOPMENT_FAMILIES
     ids = {r.id for r in RULES if r.family in DEVELOPMENT_FAMILIES}
     assert ids >= {
         "event-order", "applicant-min-age", "application-talk-within-1-month", "activist-assessment-half-yearly",
@@ -472,3 +474,33 @@ def test_findings_outside_the_window_are_not_reported():
     rule = RULES["event-order"]
     assert engine.check([rule], f, Window(date(2022, 1, 1), date(2022, 12, 31)), D("2022-03-01")) == []
     assert len(engine.check([rule], f, Window(date(2021, 1, 1), date(2021, 12, 31)), D("2022-03-01"))) == 1
+
+
+# ---------------------------------------------------------------- any record
+
+_DETAILS = st.fixed_dictionaries({}, optional={
+    "months": st.integers(1, 24), "days": st.integers(1, 10), "hours": st.integers(1, 80),
+    "until": st.dates(date(2019, 1, 1), date(2027, 12, 31)).map(date.isoformat),
+    "entitled": st.integers(1, 50), "present": st.integers(0, 50), "yes": st.integers(0, 50)})
+_STEPS = st.lists(st.tuples(st.sampled_from(EVENTS.slugs), st.dates(date(2019, 1, 1), date(2027, 12, 31)), _DETAILS),
+                  max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=_STEPS, as_of=st.dates(date(2019, 1, 1), date(2028, 12, 31)),
+       stage=st.sampled_from(["applicant", "probationary", "full"]))
+def test_any_record_gives_well_formed_member_findings(steps, as_of, stage):
+    f = facts(*[(e, d.isoformat(), det) for e, d, det in steps], birth="2000-01-01", stage=stage,
+              joined="2020-07-01" if stage != "applicant" else None,
+              calendar=WorkCalendar(use_package=False))
+    rules = [r for r in RULES if r.family in DEVELOPMENT_FAMILIES]
+    found = engine.check(rules, f, ALL, as_of)
+    for x in found:
+        assert x.subject.type == "member" and x.period is None
+        assert x.status in {"violated", "overdue", "due"}
+        # what was done wrong or is late lies in the past of as_of; what is due lies ahead
+        if x.status == "due":
+            assert x.date >= as_of
+        else:
+            assert x.date <= as_of
+    assert engine.check(rules, f, ALL, as_of) == found   # deterministic
