@@ -304,7 +304,7 @@ def periodic_step(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
                 out.append(_finding(rule, d, "violated", deadline,
                                     f"{format_date(p)}至{format_date(q)}之间超过{gap.label}没有{label(step)}"
                                     f"（应在{format_date(deadline)}前）"))
-        if end is not None or not d.still_open() or d.stage_on(tl.as_of) != start:
+        if end is not None or not d.still_open() or d.stage_on(tl.as_of) != STAGE_OF_EVENT.get(start, start):
             continue
         last = points[-1]
         deadline = gap.after(last)
