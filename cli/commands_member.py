@@ -232,11 +232,12 @@ def member_record(app: App, ref, event, on, months, days, hours, until, session_
         click.echo(f"{m.name}现为正式党员，转正日期（党龄起算）{format_date(m.full_since)}。")
     elif r.event.event == "disqualified":
         click.echo(f"{m.name}已取消预备党员资格，组织关系于{format_date(r.event.on)}终止。")
+    elif r.event.event == "extended" and r.probation_ends is not None:
+        click.echo(f"{m.name}的预备期延长{r.event.details['months']}个月，至{format_date(r.probation_ends)}届满。")
     elif m.stage != r.stage_before:
         text = f"{m.name}现为{STAGES.label(m.stage)}"
-        if m.stage == "probationary" and m.joined_on:
-            from dangjian.devrules import probation_end
-            text += f"，入党日期{format_date(m.joined_on)}，预备期至{format_date(probation_end(m.joined_on))}届满"
+        if m.stage == "probationary" and m.joined_on and r.probation_ends:
+            text += f"，入党日期{format_date(m.joined_on)}，预备期至{format_date(r.probation_ends)}届满"
         click.echo(text + "。")
     for f in r.warnings:
         click.echo(f"警告：违反规则 {f.rule}：{f.message}（{f.source}）", err=True)

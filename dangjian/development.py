@@ -59,6 +59,8 @@ class Recorded:
     member: Member
     event: MemberEvent
     stage_before: str
+    #: the day probation ends (admitted + 1 year + extensions), for a probationary member
+    probation_ends: date | None = None
     warnings: list[Finding] = field(default_factory=list)
 
 
@@ -195,6 +197,7 @@ def record_event(ref: str, event: str, on: date, *, as_of: date, rules: RuleSet 
         new = EventFact(member_id=m.id, event=event, on=on, details=details, id=row.id)
         _apply(m, existing + [new], event, on)
         m.save()
+        ends = Dossier(_member_fact(m), existing + [new]).probation_ends() if m.stage == "probationary" else None
         if event == "disqualified":
             _end_membership(m, on)
     warnings: list[Finding] = []
@@ -206,7 +209,7 @@ def record_event(ref: str, event: str, on: date, *, as_of: date, rules: RuleSet 
         keys = {(f.rule, f.status, f.date, f.message) for f in _findings_for(dev, before_fact, existing, when)}
         after = _findings_for(dev, before_fact, existing + [new], when)
         warnings = [f for f in after if f.status == "violated" and (f.rule, f.status, f.date, f.message) not in keys]
-    return Recorded(member=m, event=row, stage_before=stage_before, warnings=warnings)
+    return Recorded(member=m, event=row, stage_before=stage_before, probation_ends=ends, warnings=warnings)
 
 
 def _require_probationary(m: Member, events: list[EventFact], event: str, on: date) -> None:

@@ -114,12 +114,13 @@ def load_facts(window: Window, as_of: date, root_org_id: int | None = None) -> F
 
 
 def load_development(orgs: list[OrgFact], as_of: date, org_ids: set[int] | None = None,
-                     member_ids: list[int] | None = None) -> tuple[tuple[MemberFact, ...], tuple[EventFact, ...]]:
+                     member_ids: list[int] | None = None
+                     ) -> tuple[tuple[MemberFact, ...], tuple[EventFact, ...]]:
     """The people the development rules look at, with their branch on as_of, and their events.
 
     Two queries whatever the number of people: members joined to their memberships
-    begun by as_of, then the events up to as_of. Only people not yet full members, or
-    with a recorded event, are read; `org_ids` keeps those who ever belonged there.
+    begun by as_of, then their events. Only people not yet full members, or with a
+    recorded event, are read; `org_ids` keeps those who ever belonged there.
     """
     who = (Member.stage != "full") | Member.id.in_(MemberEvent.select(MemberEvent.member))
     if member_ids is not None:

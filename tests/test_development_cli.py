@@ -77,7 +77,8 @@ def test_the_stage_follows_the_events(branch):
 def test_an_extension_moves_full_since(branch):
     run = branch
     admit(run)
-    ok(record(run, "刘佳", "延长预备期", "--on", "2021-06-20", "--months", "6"))
+    out = ok(record(run, "刘佳", "延长预备期", "--on", "2021-06-20", "--months", "6"))
+    assert "刘佳的预备期延长6个月，至2022年1月1日届满" in out
     ok(record(run, "刘佳", "converted", "--on", "2022-01-05"))
     assert events_of(run, "刘佳")["full_since"] == "2022-01-01"
 
