@@ -361,7 +361,7 @@ def publicity(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]:
             message = f"{label(event)}至{format_date(u)}，未在{label(step)}（{format_date(c.on)}）之前结束"
             actual = None
         else:
-            actual, (p, u) = max((calendar.count(p.on, u), (p, u)) for p, u in ended)
+            actual, p, u = max(((calendar.count(p.on, u), p, u) for p, u in ended), key=lambda t: t[0])
             if actual >= need:
                 continue
             message = (f"{label(event)}（{format_date(p.on)}至{format_date(u)}）只有{actual}个工作日，"

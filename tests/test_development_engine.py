@@ -274,6 +274,16 @@ def test_publicity_counts_make_up_working_days():
     assert (x.expected, x.actual) == (5, 4)
 
 
+def test_the_longest_of_several_publicities_counts():
+    f = facts(("publicized", "2026-06-01", {"until": "2026-06-03"}),
+              ("publicized", "2026-06-08", {"until": "2026-06-12"}),
+              ("publicized", "2026-06-09", {"until": "2026-06-11"}), ("candidate", "2026-06-15"))
+    assert check("candidate-publicity-5-workdays", f, "2027-01-01") == []
+    f = facts(("publicized", "2026-06-01", {"until": "2026-06-03"}),
+              ("publicized", "2026-06-08", {"until": "2026-06-10"}), ("candidate", "2026-06-15"))
+    assert one(check("candidate-publicity-5-workdays", f, "2027-01-01")).actual == 3
+
+
 def test_publicity_must_end_before_the_candidate_is_determined():
     f = facts(("publicized", "2026-06-01", {"until": "2026-06-08"}), ("candidate", "2026-06-08"))
     x = one(check("candidate-publicity-5-workdays", f, "2027-01-01"))
