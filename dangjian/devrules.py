@@ -47,7 +47,10 @@ def probation_end(admitted: date, extension_months: int = 0) -> date:
 
     admitted 2020-07-01 -> 2021-07-01; extended 6 months -> 2022-01-01.
     """
-    return admitted + relativedelta(years=1, months=extension_months)
+    return admitted + (_ONE_YEAR if not extension_months else relativedelta(years=1, months=extension_months))
+
+
+_ONE_YEAR = relativedelta(years=1)
 
 
 def age_on(birth: date, d: date) -> int:
@@ -84,6 +87,8 @@ class Dossier:
         self._by: dict[str, list[EventFact]] = defaultdict(list)
         for e in self.events:
             self._by[e.event].append(e)
+        #: the first occurrence of each kind of event
+        self.firsts = {event: found[0] for event, found in self._by.items()}
         self.recorded = member.recorded | {e.event for e in self.events}
         self.has_stage_events = any(e in STAGE_OF_EVENT for e in self.recorded)
 
@@ -117,10 +122,13 @@ class Dossier:
 
     def probation_ends(self, until: date | None = None) -> date | None:
         """probation_ends counting the extensions decided by `until` (all of them by default)."""
+        if until is None and "_ends" in self.__dict__:
+            return self.__dict__["_ends"]
         admitted = self.admitted_on
-        if admitted is None:
-            return None
-        return probation_end(admitted, self.extension_months(until))
+        ends = None if admitted is None else probation_end(admitted, self.extension_months(until))
+        if until is None:
+            self.__dict__["_ends"] = ends
+        return ends
 
     def stage_on(self, d: date) -> str | None:
         """The stage on day d; None before the first recorded step."""
@@ -210,8 +218,10 @@ def event_order(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]:
     out = []
     for d in dossiers(tl):
         for a, b in pairs:
-            ea, eb = d.first(a), d.first(b)
-            if ea is None or eb is None or ea.on <= eb.on or not rule.in_force_on(ea.on):
+            if a not in d.firsts or b not in d.firsts:
+                continue
+            ea, eb = d.firsts[a], d.firsts[b]
+            if ea.on <= eb.on or not rule.in_force_on(ea.on):
                 continue
             out.append(_finding(rule, d, "violated", ea.on,
                                 f"{label(a)}（{format_date(ea.on)}）在{label(b)}（{format_date(eb.on)}）之后，程序倒置"))
@@ -245,13 +255,14 @@ def step_within(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]:
     within = rule.duration("within")
     hard = rule.duration("max_gap") if "max_gap" in rule.params else None
     late_sev = _late_severity(rule) if hard is not None else rule.severity
+    within_delta, hard_delta = within.delta(), (hard.delta() if hard is not None else None)
     out = []
     for d in dossiers(tl):
         a = d.first(after)
         if a is None or not rule.in_force_on(a.on):
             continue
-        deadline = within.after(a.on)
-        hard_deadline = hard.after(a.on) if hard is not None else None
+        deadline = a.on + within_delta
+        hard_deadline = a.on + hard_delta if hard_delta is not None else None
         b = d.first(step)
         what = f"{label(after)}（{format_date(a.on)}）后{within.label}内应{label(step)}"
         if b is not None:
@@ -286,6 +297,7 @@ def periodic_step(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
     """From `start` until `until`, `step` is recorded at least every `max_gap`."""
     start, step, until = rule.config["start"], rule.config["step"], rule.config["until"]
     gap = rule.duration("max_gap")
+    gap_delta = gap.delta()
     out = []
     for d in dossiers(tl):
         s = d.first(start)
@@ -299,7 +311,7 @@ def periodic_step(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
         if end is not None:
             points.append(end.on)
         for p, q in zip(points, points[1:]):
-            deadline = gap.after(p)
+            deadline = p + gap_delta
             if q > deadline:
                 out.append(_finding(rule, d, "violated", deadline,
                                     f"{format_date(p)}至{format_date(q)}之间超过{gap.label}没有{label(step)}"
@@ -307,7 +319,7 @@ def periodic_step(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
         if end is not None or not d.still_open() or d.stage_on(tl.as_of) != STAGE_OF_EVENT.get(start, start):
             continue
         last = points[-1]
-        deadline = gap.after(last)
+        deadline = last + gap_delta
         if tl.as_of > deadline:
             out.append(_finding(rule, d, "overdue", deadline,
                                 f"自{format_date(last)}起超过{gap.label}没有{label(step)}（应在{format_date(deadline)}前）"))

@@ -162,8 +162,8 @@ def load_development(orgs: list[OrgFact], as_of: date, org_ids: set[int] | None 
           .join(Member)
           .where(who)
           .order_by(MemberEvent.member, MemberEvent.on, MemberEvent.id))
-    events = tuple(EventFact(member_id=e.member_id, event=e.event, on=e.on, details=e.details or {}, id=e.id)
-                   for e in eq.objects())
+    events = tuple(EventFact(member_id=mid, event=event, on=on, details=details or {}, id=eid)
+                   for eid, mid, event, on, details in eq.tuples())
     recorded: dict[int, set[str]] = defaultdict(set)
     for e in events:
         recorded[e.member_id].add(e.event)
