@@ -33,10 +33,22 @@ class App:
 
     @functools.cached_property
     def db(self):
+        return self.open()
+
+    def open(self, create: bool = True, upgrade: bool = True):
+        """Open the database for the running command: create the schema, upgrade an older one."""
+        from dangjian import audit
         from dangjian.db import open_database
 
-        db = open_database(self.target or default_db_path())
+        ctx = click.get_current_context(silent=True)
+        if audit.current() is not None and ctx is not None:
+            audit.current().action = " ".join(ctx.command_path.split()[1:]) or None
+        db = open_database(self.target or default_db_path(), create=create, upgrade=upgrade)
         self._opened = True
+        done = getattr(db, "dangjian_upgrade", None)
+        if done is not None and done.changed:
+            kept = f"，升级前的备份：{done.backup}" if done.backup else ""
+            click.echo(f"提示：数据库结构已由第{done.from_version}版升级到第{done.to_version}版{kept}。", err=True)
         return db
 
     @functools.cached_property
@@ -66,8 +78,13 @@ class DangjianGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import peewee as pw
 
+        from dangjian import audit
+
+        argv = list(sys.argv[1:] if args is None else args)
         try:
-            rv = super().main(args, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
+            # every write made by this command is recorded under its command line and OS user
+            with audit.context(command=command_line(argv)):
+                rv = super().main(argv, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help())
             sys.exit(0)
@@ -103,6 +120,24 @@ class DangjianGroup(click.Group):
                 raise
             fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def command_line(argv: list[str]) -> str:
+    """The command as typed, for the audit trail, without any password in a --db URL."""
+    import shlex
+
+    from dangjian.db import describe
+
+    out, hide_next = [], False
+    for arg in argv:
+        if hide_next:
+            arg, hide_next = describe(arg), False
+        elif arg == "--db":
+            hide_next = True
+        elif arg.startswith("--db="):
+            arg = "--db=" + describe(arg[len("--db="):])
+        out.append(arg)
+    return shlex.join(["dangjian", *out])
 
 
 _CLICK_PHRASES = [
@@ -190,8 +225,8 @@ def main() -> None:
 
 
 # The commands live one module per noun; importing them registers them on `cli`.
-from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
+from . import commands_check, commands_db, commands_demo, commands_member, commands_org, commands_session  # noqa: E402,I001
 
-for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo):
+for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo, commands_db):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

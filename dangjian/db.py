@@ -10,12 +10,31 @@ from pathlib import Path
 
 import peewee as pw
 
+from .audit import Audited
 from .errors import DatabaseUnavailable, InputError
 
 database = pw.DatabaseProxy()
 
-#: The schema version this code writes; later versions upgrade from it.
-SCHEMA_VERSION = 1
+#: The schema version this code writes; older databases are upgraded by migrations.py.
+SCHEMA_VERSION = 2
+
+#: Seconds a writer waits for another program's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT = 10.0
+
+BUSY_MESSAGE = "数据库正被另一个程序占用，请稍后再试。"
+
+
+class SqliteDatabase(Audited, pw.SqliteDatabase):
+    """SQLite with the audit trail; every transaction takes the write lock when it begins,
+    so two writers queue up instead of failing halfway."""
+
+
+class PostgresqlDatabase(Audited, pw.PostgresqlDatabase):
+    """PostgreSQL with the audit trail."""
+
+
+class MySQLDatabase(Audited, pw.MySQLDatabase):
+    """MySQL/MariaDB with the audit trail."""
 
 _URL_SCHEMES = ("sqlite:", "postgresql:", "postgres:", "mysql:", "mariadb:")
 
@@ -33,11 +52,12 @@ def _sqlite(path: str) -> pw.SqliteDatabase:
             os.close(fd)
         except OSError as exc:
             raise DatabaseUnavailable(f"无法创建数据库文件“{path}”：{exc.strerror}。") from None
-    return pw.SqliteDatabase(
+    return SqliteDatabase(
         str(p),
-        pragmas={"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 10000,
+        pragmas={"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": int(SQLITE_BUSY_TIMEOUT * 1000),
                  "synchronous": "normal"},
-        timeout=10,
+        timeout=SQLITE_BUSY_TIMEOUT,
+        lock_type="IMMEDIATE",
     )
 
 
@@ -76,13 +96,13 @@ def make_database(target: str) -> pw.Database:
         except ImportError:
             raise DatabaseUnavailable(
                 "要使用 PostgreSQL，请先安装：pip install 'dangjian[postgres]'。") from None
-        return pw.PostgresqlDatabase(name, **params)
+        return PostgresqlDatabase(name, **params)
     try:
         import pymysql  # noqa: F401
     except ImportError:
         raise DatabaseUnavailable("要使用 MySQL/MariaDB，请先安装：pip install 'dangjian[mysql]'。") from None
     params.setdefault("charset", "utf8mb4")
-    return pw.MySQLDatabase(name, **params)
+    return MySQLDatabase(name, **params)
 
 
 def describe(target: str) -> str:
@@ -95,22 +115,30 @@ def describe(target: str) -> str:
     return target
 
 
-def open_database(target: str, create: bool = True) -> pw.Database:
+def open_database(target: str, create: bool = True, upgrade: bool = True) -> pw.Database:
     """Open a SQLite path or a sqlite:///, postgresql://, mysql:// URL and bind the models.
 
-    The schema is created on first use and its version recorded.
+    The schema is created on first use and its version recorded; an older schema is
+    upgraded (`upgrade=False` leaves that to `migrations.upgrade`), a newer one refused.
     """
     db = make_database(target)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         if create:
-            create_schema(db)
+            db.dangjian_upgrade = create_schema(db, upgrade)
     except pw.OperationalError as exc:
+        if _is_busy(exc):
+            raise DatabaseUnavailable(BUSY_MESSAGE) from None
         raise DatabaseUnavailable(f"无法打开数据库“{describe(target)}”：{_reason(exc)}。") from None
     except pw.DatabaseError as exc:
         raise DatabaseUnavailable(f"数据库“{describe(target)}”已损坏或不是本程序的数据库：{_reason(exc)}。") from None
     return db
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _reason(exc: Exception) -> str:
@@ -126,15 +154,19 @@ def _table_options(db: pw.Database) -> None:
         model._meta.table_settings = settings
 
 
-def create_schema(db: pw.Database) -> None:
+def create_schema(db: pw.Database, upgrade: bool = True):
+    """Create the tables of a new database; upgrade an older one (returns what was done)."""
+    from . import migrations
     from .models import MODELS, SchemaVersion
 
     _table_options(db)
     if SchemaVersion.table_exists():
-        return
+        return migrations.upgrade(db) if upgrade else migrations.check_version(db)
     with db.atomic():
-        db.create_tables(MODELS)
-        SchemaVersion.create(version=SCHEMA_VERSION)
+        if not SchemaVersion.table_exists():  # another program may have just created it
+            db.create_tables(MODELS)
+            SchemaVersion.create(version=SCHEMA_VERSION)
+    return None
 
 
 def drop_schema(db: pw.Database) -> None:
