@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -137,7 +138,11 @@ def command_line(argv: list[str]) -> str:
         elif arg.startswith("--db="):
             arg = "--db=" + describe(arg[len("--db="):])
         out.append(arg)
-    return shlex.join(["dangjian", *out])
+    # quote only what a shell would split or expand, so Chinese names stay readable
+    return " ".join(["dangjian", *(a if a and not _SHELL_SPECIAL.search(a) else shlex.quote(a) for a in out)])
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`|&;<>()*?\[\]{}~#!=%^]")
 
 
 _CLICK_PHRASES = [

@@ -246,20 +246,7 @@ class _State(threading.local):
     def __init__(self) -> None:
         self.records: list[_Record] = []
         self.last_insert: _Record | None = None
-
-
-class _Savepoint(pw._savepoint):
-    """A savepoint that forgets what it captured when it rolls back."""
-
-    def _begin(self):
-        self.mark = len(self.db._audit_state.records)
-        super()._begin()
-
-    def rollback(self, begin=True):
-        super().rollback(begin=False)
-        del self.db._audit_state.records[self.mark:]
-        if begin:
-            self._begin()
+        self.savepoints: dict[str, int] = {}  # savepoint name -> how many records existed when it began
 
 
 class Audited:
@@ -312,10 +299,24 @@ class Audited:
 
     def begin(self, *args, **kwargs):
         self._audit_state.records.clear()
+        self._audit_state.savepoints.clear()
         return super().begin(*args, **kwargs)
 
-    def savepoint(self):
-        return _Savepoint(self)
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        # savepoints are plain statements (also when opened through the DatabaseProxy):
+        # one that rolls back forgets what was captured since it began
+        if sql.startswith(("SAVEPOINT ", "ROLLBACK TO SAVEPOINT ", "RELEASE SAVEPOINT ")):
+            result = super().execute_sql(sql, params, *args, **kwargs)
+            state = self._audit_state
+            name = sql.rsplit(" ", 1)[-1].rstrip(";")
+            if sql.startswith("SAVEPOINT "):
+                state.savepoints[name] = len(state.records)
+            elif sql.startswith("ROLLBACK TO "):
+                del state.records[state.savepoints.get(name, len(state.records)):]
+            else:
+                state.savepoints.pop(name, None)
+            return result
+        return super().execute_sql(sql, params, *args, **kwargs)
 
     def commit(self):
         state = self._audit_state

@@ -372,7 +372,11 @@ def _restore(db: pw.Database, dump: Dump, force: bool) -> RestoreResult:
         for name, model in models.items():
             if name in dump.tables:
                 columns, rows = dump.tables[name]
-                counts[name] = _load(model, columns, rows, raw=dump.raw)
+                try:
+                    counts[name] = _load(model, columns, rows, raw=dump.raw)
+                except pw.IntegrityError as exc:
+                    reason = " ".join(str(exc).split()).rstrip("。.")
+                    raise InputError(f"备份中表“{name}”的数据不合约束（{reason}），没有恢复任何数据。") from None
             else:
                 counts[name] = 0
         _reset_sequences(db, list(models.values()))
