@@ -50,6 +50,8 @@ def _sqlite(path: str) -> pw.SqliteDatabase:
         try:
             fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
+        except FileExistsError:
+            pass  # another program created it a moment ago
         except OSError as exc:
             raise DatabaseUnavailable(f"无法创建数据库文件“{path}”：{exc.strerror}。") from None
     return SqliteDatabase(
