@@ -216,7 +216,8 @@ def log(app: App, member_ref, org_ref, since, until, limit, fmt) -> None:
 
     app.db
     entries = list_entries(member=member_ref, org=org_ref, since=_utc(since) if since else None,
-                           until=_utc(until + timedelta(days=1)) if until else None, limit=limit)
+                           until=_utc(until + timedelta(days=1)) if until and until < date.max else None,
+                           limit=limit)
     rows = []
     for e in entries:
         changes = e["changes"] if app.show_private else _mask_changes(e["changes"])

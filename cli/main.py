@@ -65,8 +65,15 @@ class App:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"错误：{message}", err=True)
+    click.echo(f"错误：{_printable(message)}", err=True)
     sys.exit(code)
+
+
+def _printable(text: str) -> str:
+    """Control characters a user typed (a tab, an escape) shown as escapes, so the message stays one line."""
+    import unicodedata
+
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in str(text))
 
 
 def _one_line(text: str) -> str:
@@ -82,6 +89,9 @@ class DangjianGroup(click.Group):
         from dangjian import audit
 
         argv = list(sys.argv[1:] if args is None else args)
+        bad = _not_utf8(argv)
+        if bad:
+            fail(bad)
         try:
             # every write made by this command is recorded under its command line and OS user
             with audit.context(command=command_line(argv)):
@@ -121,6 +131,23 @@ class DangjianGroup(click.Group):
                 raise
             fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _not_utf8(argv: list[str]) -> str | None:
+    """A sentence about the first argument that is not UTF-8 text (a GBK terminal or script), if any."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape") if all(
+                not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in arg) else b""
+            try:
+                guess = raw.decode("gb18030") if raw else ""
+            except UnicodeDecodeError:
+                guess = ""
+            hint = f"（按 GBK 读是“{guess}”）" if guess else ""
+            return f"命令行参数不是 UTF-8 编码的文字{hint}，请把终端或脚本的编码改为 UTF-8 后重试。"
+    return None
 
 
 def command_line(argv: list[str]) -> str:

@@ -24,16 +24,61 @@ SQLITE_BUSY_TIMEOUT = 10.0
 BUSY_MESSAGE = "数据库正被另一个程序占用，请稍后再试。"
 
 
-class SqliteDatabase(Audited, pw.SqliteDatabase):
+_TEXT_LABELS = {
+    ("organization", "name"): "组织名称", ("organization", "code"): "组织代码", ("member", "name"): "姓名",
+    ("member", "education"): "学历", ("member", "unit"): "工作单位", ("member", "job"): "职务",
+    ("member", "phone"): "电话号码", ("party_group", "name"): "党小组名称", ("session", "topic"): "主题",
+    ("session", "location"): "地点", ("session", "lecturer_name"): "授课人", ("attendance", "reason"): "原因",
+}
+
+
+class FitsColumns:
+    """Refuse text longer than its column before writing it, the same way on every backend
+    (SQLite would keep it, PostgreSQL fail with a database error, MySQL cut it short)."""
+
+    def execute(self, query, **options):
+        if isinstance(query, (pw.ModelInsert, pw.ModelUpdate)):
+            _check_lengths(query)
+        return super().execute(query, **options)
+
+
+def _check_lengths(query) -> None:
+    model = query.model
+    limits = {f: f.max_length for f in model._meta.sorted_fields
+              if isinstance(f, pw.CharField) and f.max_length}
+    if not limits:
+        return
+    by_name = {f.name: f for f in limits} | {f.column_name: f for f in limits}
+    data = query._update if isinstance(query, pw.ModelUpdate) else query._insert
+    if isinstance(data, dict):
+        rows = [data]
+    elif isinstance(data, (list, tuple)):
+        rows = data
+    elif isinstance(data, (pw.Node, pw.SelectBase)) or data is None:
+        return
+    else:  # a generator: keep it replayable for the insert itself
+        rows = query._insert = list(data)
+    columns = getattr(query, "_columns", None) or ()
+    for row in rows:
+        items = row.items() if isinstance(row, dict) else zip(columns or query.get_default_columns(), row)
+        for key, value in items:
+            f = key if isinstance(key, pw.Field) else by_name.get(key)
+            if f in limits and isinstance(value, str) and len(value) > limits[f]:
+                label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
+                shown = value if len(value) <= 20 else value[:20] + "…"
+                raise InputError(f"{label}“{shown}”太长：最多{limits[f]}个字，现有{len(value)}个字。")
+
+
+class SqliteDatabase(FitsColumns, Audited, pw.SqliteDatabase):
     """SQLite with the audit trail; every transaction takes the write lock when it begins,
     so two writers queue up instead of failing halfway."""
 
 
-class PostgresqlDatabase(Audited, pw.PostgresqlDatabase):
+class PostgresqlDatabase(FitsColumns, Audited, pw.PostgresqlDatabase):
     """PostgreSQL with the audit trail."""
 
 
-class MySQLDatabase(Audited, pw.MySQLDatabase):
+class MySQLDatabase(FitsColumns, Audited, pw.MySQLDatabase):
     """MySQL/MariaDB with the audit trail."""
 
 _URL_SCHEMES = ("sqlite:", "postgresql:", "postgres:", "mysql:", "mariadb:")
