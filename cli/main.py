@@ -192,7 +192,9 @@ _CLICK_PHRASES = [
 def _translate(text: str) -> str:
     for en, zh in _CLICK_PHRASES:
         text = text.replace(en, zh)
-    return text
+    text = re.sub(r"'([^']*)'", r"“\1”", text.rstrip("."))
+    text = re.sub(r"\s*([：，])\s*", r"\1", text.replace(":", "："))
+    return text.replace("?", "？").replace(". ", "，")
 
 
 # ---------------------------------------------------------------- parameter types
@@ -205,7 +207,7 @@ class DateParam(click.ParamType):
             return value
         from dangjian.periods import parse_date
         try:
-            return parse_date(value, what=param.opts[0] if param else "日期")
+            return parse_date(value)
         except InputError as exc:
             self.fail(str(exc).rstrip("。"), param, ctx)
 
@@ -234,9 +236,14 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--rules", "rules_file", envvar="DANGJIAN_RULES", metavar="FILE",
               type=click.Path(dir_okay=False), help="本地规则文件（TOML），可调整规则的数字、级别或停用规则。")
 @click.option("--show-private", is_flag=True, help="显示完整的身份证号和手机号（默认遮盖）。")
+@click.option("--holidays", "holidays_file", envvar="DANGJIAN_HOLIDAYS", metavar="FILE",
+              type=click.Path(dir_okay=False),
+              help="节假日安排文件（TOML，每年一个表，含 holidays 放假日和 workdays 调休上班日），"
+                   "用于 chinese-calendar 尚未收录的年份的工作日计算。")
 @click.version_option(package_name="dangjian", message="dangjian %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool) -> None:
+def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool,
+        holidays_file: str | None) -> None:
     """dangjian：党支部工作台账与合规检查。
 
     记录组织、党员、三会一课，并对照《中国共产党支部工作条例（试行）》等规定检查。
@@ -250,6 +257,19 @@ def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_pri
     app = App(target=target, rules_file=rules_file, show_private=show_private)
     ctx.obj = app
     ctx.call_on_close(app.close)
+    from dangjian import workdays
+
+    workdays.configure(holidays_file)
+    ctx.call_on_close(_workday_note)
+
+
+def _workday_note() -> None:
+    """Say once, on stderr, which years' working days were counted Monday to Friday."""
+    from dangjian import workdays
+
+    note = workdays.fallback_note()
+    if note:
+        click.echo(note, err=True)
 
 
 def main() -> None:
@@ -257,8 +277,11 @@ def main() -> None:
 
 
 # The commands live one module per noun; importing them registers them on `cli`.
-from . import commands_check, commands_db, commands_demo, commands_member, commands_org, commands_session  # noqa: E402,I001
+from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
+from . import commands_timeline  # noqa: E402
+from . import commands_db  # noqa: E402
 
-for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo, commands_db):
+for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo,
+                commands_timeline, commands_db):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -211,16 +211,22 @@ def _update_record(query: pw.ModelUpdate) -> _Record:
         if f is not None:
             sets[f] = value
     fields = [f for f in sets if f is not model._meta.primary_key]
+    # the members, orgs, groups and sessions a changed row belongs to, for the log and its filters
+    context = [f for f in model._meta.sorted_fields if isinstance(f, pw.ForeignKeyField)
+               and f.rel_model._meta.table_name in LINKED]
     new = {f.name: jsonable(sets[f]) for f in fields}
     _note_values(rec, model, new)
-    for row in _select_affected(query, fields):
-        rid, old = row[0], {f.name: jsonable(v) for f, v in zip(fields, row[1:])}
+    for row in _select_affected(query, fields + context):
+        rid = row[0]
+        old = {f.name: jsonable(v) for f, v in zip(fields, row[1:])}
+        about = {f.name: v for f, v in zip(context, row[1 + len(fields):])}
         rec.ids.append(rid)
         rec.ref(rec.entity, rid)
         _note_values(rec, model, old)
+        _note_values(rec, model, about)
         changed = [k for k in new if new[k] != old.get(k)]
         if len(rec.rows) < DETAIL_LIMIT:
-            rec.rows.append({"id": rid, "before": {k: old.get(k) for k in changed},
+            rec.rows.append({"id": rid, **about, "before": {k: old.get(k) for k in changed},
                              "after": {k: new[k] for k in changed}})
         rec.count += 1
     return rec
@@ -452,9 +458,16 @@ FIELD_LABELS = {
 }
 
 
-def _shown(value: Any) -> str:
+#: Fields whose value is the id of a named row, and the table it names.
+REFERS_TO = {"org": "organization", "parent": "organization", "merged_into": "organization",
+             "group": "party_group", "member": "member", "leader": "member"}
+
+
+def _shown(value: Any, names: dict | None = None) -> str:
     if value is None:
         return "空"
+    if names and str(value) in names:
+        return names[str(value)]
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             d = date.fromisoformat(value)
@@ -477,21 +490,52 @@ def describe_changes(changes: dict) -> str:
         extra = f"，升级前的备份：{u['backup']}" if u.get("backup") else ""
         return f"数据库结构由第{u.get('from')}版升级到第{u.get('to')}版{extra}"
     names = changes.get("names", {})
+    chs = changes.get("changes", [])
+    kinds: dict[Any, list[str]] = {}
+    for ch in chs:
+        if ch.get("entity") == "session_kind" and ch.get("op") == "insert":
+            for r in ch.get("rows", []):
+                kinds.setdefault(r.get("session"), []).append(r.get("kind", ""))
+    sessions_added = any(c.get("entity") == "session" and c.get("op") == "insert" for c in chs)
     parts = []
-    for ch in changes.get("changes", []):
+    for ch in chs:
         entity, op = ch.get("entity", ""), ch.get("op", "")
-        label, unit = ENTITY_LABELS.get(entity, (entity, "条"))
-        verb = OP_LABELS.get(op, op)
-        known = names.get(entity, {})
-        count = ch.get("count", 0)
-        if entity in NAMED and ch.get("ids"):
-            shown = [f"{known.get(str(i), '')}（编号{i}）" for i in ch["ids"][:3]]
-            more = f"等{count}{unit}" if count > 3 else ""
-            text = f"{verb}{label}" + "、".join(shown) + more
-        else:
-            text = f"{verb}{label}{count if count >= 0 else '若干'}{unit}"
-        after = ch["rows"][0].get("after") if op == "update" and ch.get("rows") else None
-        if after:
-            text += "（" + "，".join(f"{FIELD_LABELS.get(k, k)}→{_shown(v)}" for k, v in after.items()) + "）"
-        parts.append(text)
+        if entity == "session_kind" and op == "insert" and sessions_added:
+            continue  # said with the session
+        parts.append(_describe_one(ch, names, kinds))
     return "；".join(parts)
+
+
+def _describe_one(ch: dict, names: dict, kinds: dict) -> str:
+    from .vocab import SESSION_KINDS
+
+    entity, op = ch.get("entity", ""), ch.get("op", "")
+    label, unit = ENTITY_LABELS.get(entity, (entity, "条"))
+    verb = OP_LABELS.get(op, op)
+    count = ch.get("count", 0)
+    more = f"等{count}{unit}" if count > 3 else ""
+    rows = ch.get("rows", [])
+    if entity == "session" and op == "insert" and rows:
+        shown = []
+        for r in rows[:3]:
+            org = names.get("organization", {}).get(str(r.get("org")), "")
+            what = "、".join(SESSION_KINDS.label(k) for k in kinds.get(r.get("id"), []))
+            shown.append(" ".join(x for x in (_shown(r.get("held_on")), org, what) if x) +
+                         f"（编号{r.get('id', '?')}）")
+        return f"{verb}{label}：" + "、".join(shown) + more
+    who = ""
+    if entity in NAMED and ch.get("ids"):
+        known = names.get(entity, {})
+        text = f"{verb}{label}" + "、".join(f"{known.get(str(i), '')}（编号{i}）" for i in ch["ids"][:3]) + more
+    else:
+        text = f"{verb}{label}{count if count >= 0 else '若干'}{unit}"
+        people = [names.get("member", {}).get(str(r.get("member")), "") for r in rows]
+        people = list(dict.fromkeys(p for p in people if p))
+        if people and entity != "attendance":
+            who = "、".join(people[:3]) + ("等" if len(people) > 3 else "")
+    after = rows[0].get("after") if op == "update" and rows else None
+    change = "，".join(f"{FIELD_LABELS.get(k, k)}→{_shown(v, names.get(REFERS_TO.get(k, ''), {}))}"
+                      for k, v in (after or {}).items())
+    detail = "：".join(x for x in (who, change) if x)
+    return text + (f"（{detail}）" if detail else "")
+

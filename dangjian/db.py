@@ -220,15 +220,7 @@ def drop_schema(db: pw.Database) -> None:
     """Drop every table of ours (tests and `demo` use it on their own databases)."""
     from .models import MODELS
 
-    if isinstance(db, pw.SqliteDatabase):
-        # SQLite empties a table before dropping it, row by row: rows of organization that refer
-        # to each other (a merge into a later org) would fail the foreign-key check
-        db.execute_sql("PRAGMA foreign_keys = OFF")
-    try:
-        db.drop_tables(list(reversed(MODELS)), safe=True)
-    finally:
-        if isinstance(db, pw.SqliteDatabase):
-            db.execute_sql("PRAGMA foreign_keys = ON")
+    db.drop_tables(list(reversed(MODELS)), safe=True)
 
 
 def schema_version() -> int | None:

@@ -97,10 +97,10 @@ def v1_models() -> list[type[pw.Model]]:
     class Organization(Base):
         name = pw.CharField(max_length=100, index=True)
         kind = pw.CharField(max_length=20)
-        parent = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+        parent = pw.ForeignKeyField("self", null=True, backref="+")
         established_on = pw.DateField(null=True)
         dissolved_on = pw.DateField(null=True)
-        merged_into = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+        merged_into = pw.ForeignKeyField("self", null=True, backref="+")
         village = pw.BooleanField(default=False)
         code = pw.CharField(max_length=50, null=True)
         created_at = pw.DateTimeField()
@@ -128,7 +128,7 @@ def v1_models() -> list[type[pw.Model]]:
 
     class PartyGroup(Base):
         name = pw.CharField(max_length=100)
-        org = pw.ForeignKeyField(Organization, backref="+", on_delete="RESTRICT")
+        org = pw.ForeignKeyField(Organization, backref="+")
         leader = pw.ForeignKeyField(Member, null=True, backref="+", on_delete="SET NULL")
         established_on = pw.DateField(null=True)
         dissolved_on = pw.DateField(null=True)
@@ -139,8 +139,8 @@ def v1_models() -> list[type[pw.Model]]:
 
     class Membership(Base):
         member = pw.ForeignKeyField(Member, backref="+", on_delete="CASCADE")
-        org = pw.ForeignKeyField(Organization, backref="+", on_delete="RESTRICT")
-        group = pw.ForeignKeyField(PartyGroup, null=True, backref="+", on_delete="RESTRICT")
+        org = pw.ForeignKeyField(Organization, backref="+")
+        group = pw.ForeignKeyField(PartyGroup, null=True, backref="+")
         start = pw.DateField(null=True)
         end = pw.DateField(null=True)
         note = pw.TextField(null=True)
@@ -150,8 +150,8 @@ def v1_models() -> list[type[pw.Model]]:
             indexes = ((("org", "start"), False),)
 
     class Session(Base):
-        org = pw.ForeignKeyField(Organization, backref="+", on_delete="RESTRICT")
-        group = pw.ForeignKeyField(PartyGroup, null=True, backref="+", on_delete="RESTRICT")
+        org = pw.ForeignKeyField(Organization, backref="+")
+        group = pw.ForeignKeyField(PartyGroup, null=True, backref="+")
         held_on = pw.DateField(index=True)
         hours = pw.DecimalField(max_digits=6, decimal_places=1, null=True, auto_round=True)
         topic = pw.CharField(max_length=200, null=True)

@@ -51,8 +51,9 @@ def test_every_write_command_records_one_entry_with_user_command_and_changes(run
     assert (row["id"], row["name"], row["joined_on"], row["id_number"]) == (1, "王建国", "1996-06-20", ID_NUMBER)
     assert added["membership"]["rows"][0]["org"] == 2
     assert log[3]["changes"]["names"]["organization"] == {"2": "机关第一党支部"}
-    assert log[3]["summary"] == "新增党员王建国（编号1）；新增组织关系1条"
+    assert log[3]["summary"] == "新增党员王建国（编号1）；新增组织关系1条（王建国）"
 
+    assert log[6]["summary"] == "新增会议：2021年3月5日 机关第一党支部 支部党员大会、党课（编号1）；新增出勤记录2条"
     session = {c["entity"]: c for c in log[6]["changes"]["changes"]}
     assert session["session"]["rows"][0]["hours"] == "2.5"
     assert sorted(r["kind"] for r in session["session_kind"]["rows"]) == ["general-meeting", "party-lecture"]
@@ -61,7 +62,9 @@ def test_every_write_command_records_one_entry_with_user_command_and_changes(run
 
     transfer = log[7]["changes"]["changes"]
     closed = next(c for c in transfer if c["entity"] == "membership" and c["op"] == "update")
-    assert closed["rows"] == [{"id": 2, "before": {"end": None}, "after": {"end": "2021-09-01"}}]
+    assert closed["rows"] == [{"id": 2, "member": 2, "org": 2, "group": None,
+                               "before": {"end": None}, "after": {"end": "2021-09-01"}}]
+    assert log[7]["summary"].startswith("修改组织关系1条（李娜：截止日期→2021年9月1日）")
     opened = next(c for c in transfer if c["entity"] == "membership" and c["op"] == "insert")
     assert opened["rows"][0]["org"] == 3 and opened["rows"][0]["start"] == "2021-09-01"
 
@@ -127,7 +130,7 @@ def test_log_filters_by_member_org_and_date_and_masks_private_data(run):
     assert "110105********002X" in by_member[0]["command"]
     by_org = json.loads(ok(run("log", "--org", "机关第二党支部", "--format", "json")))
     assert [e["summary"] for e in by_org] == ["新增组织机关第二党支部（编号3）",
-                                              "新增党员赵磊（编号3）；新增组织关系1条"]
+                                              "新增党员赵磊（编号3）；新增组织关系1条（赵磊）"]
     assert json.loads(ok(run("log", "--since", "2000-01-01", "--limit", "2", "--format", "json")))[-1][
         "summary"].startswith("新增党员赵磊")
     assert json.loads(ok(run("log", "--until", "2000-01-01", "--format", "json"))) == []

@@ -82,8 +82,22 @@ def schema_of(db: pw.Database) -> dict:
         cols = sorted((c.name, c.data_type.lower(), c.null, c.primary_key) for c in db.get_columns(table))
         idx = sorted((i.name, tuple(i.columns), i.unique) for i in db.get_indexes(table))
         fks = sorted((f.column, f.dest_table, f.dest_column) for f in db.get_foreign_keys(table))
-        out[table] = {"columns": cols, "indexes": idx, "foreign_keys": fks}
+        out[table] = {"columns": cols, "indexes": idx, "foreign_keys": fks, "on_delete": delete_rules(db, table)}
     return out
+
+
+def delete_rules(db: pw.Database, table: str) -> list[tuple[str, str]]:
+    """What each foreign key does when the row it points to is deleted."""
+    if isinstance(db, pw.SqliteDatabase):
+        rows = [(r[3], r[6]) for r in db.execute_sql(f'PRAGMA foreign_key_list("{table}")')]
+    else:
+        same_schema = "DATABASE()" if isinstance(db, pw.MySQLDatabase) else "current_schema()"
+        rows = db.execute_sql(
+            "SELECT kcu.column_name, rc.delete_rule FROM information_schema.referential_constraints rc "
+            "JOIN information_schema.key_column_usage kcu ON rc.constraint_name = kcu.constraint_name "
+            "AND rc.constraint_schema = kcu.constraint_schema "
+            f"WHERE rc.constraint_schema = {same_schema} AND kcu.table_name = {db.param}", (table,)).fetchall()
+    return sorted((col, rule.upper()) for col, rule in rows)
 
 
 def test_migrations_are_numbered_up_to_the_code_version():

@@ -17,7 +17,7 @@ from conftest import ok
 from dangjian import backup
 from dangjian.db import close_database, open_database
 from dangjian.identity import check_digit
-from dangjian.vocab import ORG_KINDS, SESSION_KINDS, STAGES
+from dangjian.vocab import EVENTS, ORG_KINDS, SESSION_KINDS, STAGES
 
 EXAMPLES = int(os.environ.get("DANGJIAN_PROPERTY_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("DANGJIAN_PROPERTY_SEARCH"),
@@ -71,6 +71,10 @@ hours = st.one_of(st.sampled_from(["2", "2.5", "0", "24", "24.01", "-1", "1e400"
                   st.decimals(allow_nan=True, allow_infinity=True).map(str))
 
 
+events = st.one_of(st.sampled_from(_slugs_and_labels(EVENTS)), text)
+numbers = st.one_of(st.integers(-3, 40), st.integers(-10 ** 12, 10 ** 12), st.just(2 ** 63)).map(str)
+
+
 def _id_number(born: date, seq: int) -> str:
     first = f"110105{born:%Y%m%d}{seq:03d}"
     return first + check_digit(first)
@@ -116,6 +120,10 @@ writes = st.one_of(
         st.sampled_from([[], ["--all-present"]]), opt("--decisions", free_text),
         opt("--present", people_lists), opt("--leave", leave_lists), opt("--absent", people_lists),
         opt("--for-year", st.one_of(st.integers(-5, 3000).map(str), text))),
+    cmd("member", "record", names.map(lambda n: [n]), events.map(lambda e: [e]), "--on", dates.map(lambda d: [d]),
+        opt("--months", numbers), opt("--days", numbers), opt("--hours", hours), opt("--until", dates),
+        opt("--session", st.one_of(st.sampled_from(["1", "2"]), text)), opt("--entitled", numbers),
+        opt("--present", numbers), opt("--yes", numbers), opt("--note", free_text)),
     cmd("org", "merge", st.lists(org_refs, max_size=3), opt("--into", org_refs), "--on", dates.map(lambda d: [d])),
     cmd("org", "dissolve", org_refs.map(lambda o: [o]), "--on", dates.map(lambda d: [d])),
 )
@@ -132,6 +140,10 @@ reads = st.one_of(
     cmd("session", "show", st.one_of(st.sampled_from(["1", "2", "99"]), text).map(lambda s: [s])),
     cmd("log", opt("--member", names), opt("--org", org_refs), opt("--since", dates), opt("--until", dates)),
     cmd("db", "status"),
+    cmd("timeline", st.one_of(st.just([]), names.map(lambda n: [n])), st.sampled_from([[], ["--all"]]),
+        opt("--org", org_refs), opt("--as-of", dates), opt("--format", st.sampled_from(["table", "json", "csv"]))),
+    cmd("due", opt("--within", numbers), opt("--org", org_refs), opt("--as-of", dates),
+        opt("--format", st.sampled_from(["table", "json", "csv"]))),
 )
 commands = st.one_of(writes, writes, reads)
 
@@ -256,6 +268,8 @@ FOUND = [
     (["check", "--as-of", "9999-12-31"], 2),  # overflowed the period arithmetic
     (["check", "--as-of", "2999-12-31"], 1),
     (["log", "--until", "9999-12-31"], 2),
+    (["due", "--within", "9223372036854775808"], 2),  # the horizon overflowed the date range
+    (["due", "--within", "36500"], 0),
     (["group", "list", "--org", "0\x1e0"], 2),  # a control character split the message in two lines
     (["member", "add", "\udccd\udcf5\udcbd\udca8\udcb9\udcfa", "--org", "机关第一党支部"], 2),  # 王建国 in GBK
 ]
