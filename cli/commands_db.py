@@ -236,9 +236,14 @@ def log(app: App, member_ref, org_ref, since, until, limit, fmt) -> None:
         click.echo(render("csv", cols, rows), nl=False)
         return
     cols = [Column("id", "编号"), Column("at_shown", "时间"), Column("user", "用户"),
-            Column("action", "操作"), Column("summary", "内容")]
+            Column("action", "操作"), Column("summary", "内容", _short)]
     out = render("table", cols, rows)
     click.echo(out or "没有符合条件的操作记录。")
+
+
+def _short(text: str) -> str:
+    """A long summary (an import, the demo) cut for the table; JSON and CSV keep all of it."""
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 db_group.add_command(db_status, "version")

@@ -38,12 +38,8 @@ class App:
 
     def open(self, create: bool = True, upgrade: bool = True):
         """Open the database for the running command: create the schema, upgrade an older one."""
-        from dangjian import audit
         from dangjian.db import open_database
 
-        ctx = click.get_current_context(silent=True)
-        if audit.current() is not None and ctx is not None:
-            audit.current().action = " ".join(ctx.command_path.split()[1:]) or None
         db = open_database(self.target or default_db_path(), create=create, upgrade=upgrade)
         self._opened = True
         done = getattr(db, "dangjian_upgrade", None)
@@ -94,7 +90,7 @@ class DangjianGroup(click.Group):
             fail(bad)
         try:
             # every write made by this command is recorded under its command line and OS user
-            with audit.context(command=command_line(argv)):
+            with audit.context(command=command_line(argv), action=_command_path):
                 rv = super().main(argv, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help())
@@ -131,6 +127,12 @@ class DangjianGroup(click.Group):
                 raise
             fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _command_path() -> str | None:
+    """The running command (`member add`), read when a write is recorded."""
+    ctx = click.get_current_context(silent=True)
+    return (" ".join(ctx.command_path.split()[1:]) or None) if ctx is not None else None
 
 
 def _not_utf8(argv: list[str]) -> str | None:

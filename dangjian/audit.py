@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import peewee as pw
 
@@ -43,7 +43,8 @@ class AuditContext:
     command: str
     user: str
     host: str | None = None
-    action: str | None = None  # e.g. "member add"; filled in once the command is known
+    #: e.g. "member add", or a function that tells it when an entry is written
+    action: str | Callable[[], str | None] | None = None
 
 
 _current: ContextVar[AuditContext | None] = ContextVar("dangjian_audit", default=None)
@@ -67,7 +68,7 @@ def host_name() -> str | None:
 
 @contextmanager
 def context(command: str, user: str | None = None, host: str | None = None,
-            action: str | None = None) -> Iterator[AuditContext]:
+            action: str | Callable[[], str | None] | None = None) -> Iterator[AuditContext]:
     """Record every write made inside the block under this command line and user."""
     ctx = AuditContext(command=command, user=user or os_user(), host=host if host is not None else host_name(),
                        action=action)
@@ -358,6 +359,7 @@ def _merge(records: list[_Record]) -> tuple[list[dict], dict[str, set[int]], boo
             refs.setdefault(entity, set()).update(ids)
     changes = []
     for m in merged.values():
+        m["ids"] = list(dict.fromkeys(m["ids"]))  # a row changed twice is one row
         if len(m["ids"]) > 10 * DETAIL_LIMIT:
             m["ids"] = m["ids"][:10 * DETAIL_LIMIT]
             truncated = True
@@ -391,7 +393,7 @@ def write_entry(summary: dict, refs: dict[str, set[int]] | None = None, action: 
     from .models import AuditEntry, AuditSubject
 
     ctx = _current.get() or AuditContext(command="", user=os_user(), host=host_name())
-    action = action or ctx.action or _action_of(ctx.command) or "（程序调用）"
+    action = action or (ctx.action() if callable(ctx.action) else ctx.action) or "（程序调用）"
     entry_id = AuditEntry.insert(user=ctx.user[:100], host=(ctx.host or "")[:100] or None, action=action[:100],
                                  command=ctx.command or None, changes=summary).execute()
     links = [{"entry": entry_id, "entity": entity, "entity_id": i}
@@ -399,13 +401,6 @@ def write_entry(summary: dict, refs: dict[str, set[int]] | None = None, action: 
     for start in range(0, len(links), 500):
         AuditSubject.insert_many(links[start:start + 500]).execute()
     return entry_id
-
-
-def _action_of(command: str | None) -> str | None:
-    if not command:
-        return None
-    words = [w for w in command.split() if not w.startswith("-")]
-    return " ".join(words[1:3]) or None
 
 
 # ---------------------------------------------------------------- reading
@@ -525,8 +520,9 @@ def _describe_one(ch: dict, names: dict, kinds: dict) -> str:
         return f"{verb}{label}：" + "、".join(shown) + more
     who = ""
     if entity in NAMED and ch.get("ids"):
-        known = names.get(entity, {})
-        text = f"{verb}{label}" + "、".join(f"{known.get(str(i), '')}（编号{i}）" for i in ch["ids"][:3]) + more
+        known, ids = names.get(entity, {}), ch["ids"]
+        more = f"等{len(ids)}{unit}" if len(ids) > 3 else ""
+        text = f"{verb}{label}" + "、".join(f"{known.get(str(i), '')}（编号{i}）" for i in ids[:3]) + more
     else:
         text = f"{verb}{label}{count if count >= 0 else '若干'}{unit}"
         people = [names.get("member", {}).get(str(r.get("member")), "") for r in rows]

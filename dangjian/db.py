@@ -44,11 +44,9 @@ class FitsColumns:
 
 def _check_lengths(query) -> None:
     model = query.model
-    limits = {f: f.max_length for f in model._meta.sorted_fields
-              if isinstance(f, pw.CharField) and f.max_length}
+    limits = _char_limits(model)
     if not limits:
         return
-    by_name = {f.name: f for f in limits} | {f.column_name: f for f in limits}
     data = query._update if isinstance(query, pw.ModelUpdate) else query._insert
     if isinstance(data, dict):
         rows = [data]
@@ -58,15 +56,43 @@ def _check_lengths(query) -> None:
         return
     else:  # a generator: keep it replayable for the insert itself
         rows = query._insert = list(data)
-    columns = getattr(query, "_columns", None) or ()
-    for row in rows:
-        items = row.items() if isinstance(row, dict) else zip(columns or query.get_default_columns(), row)
-        for key, value in items:
-            f = key if isinstance(key, pw.Field) else by_name.get(key)
-            if f in limits and isinstance(value, str) and len(value) > limits[f]:
-                label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
-                shown = value if len(value) <= 20 else value[:20] + "…"
-                raise InputError(f"{label}“{shown}”太长：最多{limits[f]}个字，现有{len(value)}个字。")
+    if not rows:
+        return
+    first = rows[0]
+    if isinstance(first, dict):
+        # bulk rows share their keys: find the text columns once, then look only at those
+        keys = [(k, limits[f]) for k in first if (f := _field_of(model, k)) in limits]
+        for row in rows:
+            if len(row) != len(first):
+                keys = [(k, limits[f]) for k in row if (f := _field_of(model, k)) in limits]
+            for k, n in keys:
+                v = row.get(k)
+                if v.__class__ is str and len(v) > n:
+                    _too_long(model, _field_of(model, k), v, n)
+    else:
+        columns = getattr(query, "_columns", None) or query.get_default_columns()
+        at = [(i, limits[f]) for i, c in enumerate(columns) if (f := _field_of(model, c)) in limits]
+        for row in rows:
+            for i, n in at:
+                v = row[i]
+                if v.__class__ is str and len(v) > n:
+                    _too_long(model, _field_of(model, columns[i]), v, n)
+
+
+def _char_limits(model) -> dict:
+    return {f: f.max_length for f in model._meta.sorted_fields if isinstance(f, pw.CharField) and f.max_length}
+
+
+def _field_of(model, key):
+    if isinstance(key, pw.Field):
+        return key
+    return model._meta.fields.get(key) or model._meta.columns.get(key)
+
+
+def _too_long(model, f, value: str, limit: int) -> None:
+    label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    raise InputError(f"{label}“{shown}”太长：最多{limit}个字，现有{len(value)}个字。")
 
 
 class SqliteDatabase(FitsColumns, Audited, pw.SqliteDatabase):
