@@ -182,16 +182,45 @@ def _insert_record(query: pw.ModelInsert) -> _Record | None:
         query._insert = rows
     columns = query._columns or (query.get_default_columns() if rows and not isinstance(rows[0], Mapping) else ())
     pk = model._meta.primary_key
-    for row in rows:
+    for row in rows[:DETAIL_LIMIT]:
         values = _row_dict(model, row, columns)
         _note_values(rec, model, values)
         if pk is not None and values.get(pk.name) is not None:
             rec.ids.append(values[pk.name])
             rec.ref(rec.entity, values[pk.name])
-        if len(rec.rows) < DETAIL_LIMIT:
-            rec.rows.append(values)
+        rec.rows.append(values)
+    if len(rows) > DETAIL_LIMIT:
+        _note_bulk(rec, model, rows[DETAIL_LIMIT:], columns)
     rec.count = len(rows)
     return rec
+
+
+def _note_bulk(rec: _Record, model, rows, columns) -> None:
+    """Past the rows kept in full, only the ids: of the rows, and of the members, orgs… they name."""
+    wanted = {f: f.rel_model._meta.table_name for f in model._meta.sorted_fields
+              if isinstance(f, pw.ForeignKeyField) and f.rel_model._meta.table_name in LINKED}
+    pk = model._meta.primary_key
+    if pk is not None:
+        wanted[pk] = rec.entity
+    first = rows[0]
+    if isinstance(first, Mapping):
+        keys = [(k, wanted[f]) for k in first if (f := _field(model, k)) in wanted]
+        get = lambda row, k: row.get(k)  # noqa: E731
+    else:
+        keys = [(i, wanted[f]) for i, c in enumerate(columns) if (f := _field(model, c)) in wanted]
+        get = lambda row, i: row[i]  # noqa: E731
+    sets = {entity: rec.refs.setdefault(entity, set()) for _, entity in keys if entity in LINKED}
+    own = rec.entity
+    for row in rows:
+        for k, entity in keys:
+            value = get(row, k)
+            if isinstance(value, pw.Model):
+                value = value.get_id()
+            if value is not None:
+                if entity == own and k in (pk, pk.name, pk.column_name):
+                    rec.ids.append(value)
+                if entity in sets:
+                    sets[entity].add(value)
 
 
 def _select_affected(query, fields) -> list[tuple]:
