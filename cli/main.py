@@ -34,10 +34,18 @@ class App:
 
     @functools.cached_property
     def db(self):
+        return self.open()
+
+    def open(self, create: bool = True, upgrade: bool = True):
+        """Open the database for the running command: create the schema, upgrade an older one."""
         from dangjian.db import open_database
 
-        db = open_database(self.target or default_db_path())
+        db = open_database(self.target or default_db_path(), create=create, upgrade=upgrade)
         self._opened = True
+        done = getattr(db, "dangjian_upgrade", None)
+        if done is not None and done.changed:
+            kept = f"，升级前的备份：{done.backup}" if done.backup else ""
+            click.echo(f"提示：数据库结构已由第{done.from_version}版升级到第{done.to_version}版{kept}。", err=True)
         return db
 
     @functools.cached_property
@@ -53,8 +61,15 @@ class App:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"错误：{message}", err=True)
+    click.echo(f"错误：{_printable(message)}", err=True)
     sys.exit(code)
+
+
+def _printable(text: str) -> str:
+    """Control characters a user typed (a tab, an escape) shown as escapes, so the message stays one line."""
+    import unicodedata
+
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in str(text))
 
 
 def _one_line(text: str) -> str:
@@ -67,8 +82,16 @@ class DangjianGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import peewee as pw
 
+        from dangjian import audit
+
+        argv = list(sys.argv[1:] if args is None else args)
+        bad = _not_utf8(argv)
+        if bad:
+            fail(bad)
         try:
-            rv = super().main(args, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
+            # every write made by this command is recorded under its command line and OS user
+            with audit.context(command=command_line(argv), action=_command_path):
+                rv = super().main(argv, prog_name or "dangjian", complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help())
             sys.exit(0)
@@ -104,6 +127,51 @@ class DangjianGroup(click.Group):
                 raise
             fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _command_path() -> str | None:
+    """The running command (`member add`), read when a write is recorded."""
+    ctx = click.get_current_context(silent=True)
+    return (" ".join(ctx.command_path.split()[1:]) or None) if ctx is not None else None
+
+
+def _not_utf8(argv: list[str]) -> str | None:
+    """A sentence about the first argument that is not UTF-8 text (a GBK terminal or script), if any."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape") if all(
+                not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in arg) else b""
+            try:
+                guess = raw.decode("gb18030") if raw else ""
+            except UnicodeDecodeError:
+                guess = ""
+            hint = f"（按 GBK 读是“{guess}”）" if guess else ""
+            return f"命令行参数不是 UTF-8 编码的文字{hint}，请把终端或脚本的编码改为 UTF-8 后重试。"
+    return None
+
+
+def command_line(argv: list[str]) -> str:
+    """The command as typed, for the audit trail, without any password in a --db URL."""
+    import shlex
+
+    from dangjian.db import describe
+
+    out, hide_next = [], False
+    for arg in argv:
+        if hide_next:
+            arg, hide_next = describe(arg), False
+        elif arg == "--db":
+            hide_next = True
+        elif arg.startswith("--db="):
+            arg = "--db=" + describe(arg[len("--db="):])
+        out.append(arg)
+    # quote only what a shell would split or expand, so Chinese names stay readable
+    return " ".join(["dangjian", *(a if a and not _SHELL_SPECIAL.search(a) else shlex.quote(a) for a in out)])
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`|&;<>()*?\[\]{}~#!=%^]")
 
 
 _CLICK_PHRASES = [
@@ -213,8 +281,9 @@ def main() -> None:
 # The commands live one module per noun; importing them registers them on `cli`.
 from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
 from . import commands_timeline  # noqa: E402
+from . import commands_db  # noqa: E402
 
 for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo,
-                commands_timeline):
+                commands_timeline, commands_db):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

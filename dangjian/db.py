@@ -10,12 +10,102 @@ from pathlib import Path
 
 import peewee as pw
 
+from .audit import Audited
 from .errors import DatabaseUnavailable, InputError
 
 database = pw.DatabaseProxy()
 
-#: The schema version this code writes; later versions upgrade from it.
-SCHEMA_VERSION = 1
+#: The schema version this code writes; older databases are upgraded by migrations.py.
+SCHEMA_VERSION = 2
+
+#: Seconds a writer waits for another program's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT = 10.0
+
+BUSY_MESSAGE = "数据库正被另一个程序占用，请稍后再试。"
+
+
+_TEXT_LABELS = {
+    ("organization", "name"): "组织名称", ("organization", "code"): "组织代码", ("member", "name"): "姓名",
+    ("member", "education"): "学历", ("member", "unit"): "工作单位", ("member", "job"): "职务",
+    ("member", "phone"): "电话号码", ("party_group", "name"): "党小组名称", ("session", "topic"): "主题",
+    ("session", "location"): "地点", ("session", "lecturer_name"): "授课人", ("attendance", "reason"): "原因",
+}
+
+
+class FitsColumns:
+    """Refuse text longer than its column before writing it, the same way on every backend
+    (SQLite would keep it, PostgreSQL fail with a database error, MySQL cut it short)."""
+
+    def execute(self, query, **options):
+        if isinstance(query, (pw.ModelInsert, pw.ModelUpdate)):
+            _check_lengths(query)
+        return super().execute(query, **options)
+
+
+def _check_lengths(query) -> None:
+    model = query.model
+    limits = _char_limits(model)
+    if not limits:
+        return
+    data = query._update if isinstance(query, pw.ModelUpdate) else query._insert
+    if isinstance(data, dict):
+        rows = [data]
+    elif isinstance(data, (list, tuple)):
+        rows = data
+    elif isinstance(data, (pw.Node, pw.SelectBase)) or data is None:
+        return
+    else:  # a generator: keep it replayable for the insert itself
+        rows = query._insert = list(data)
+    if not rows:
+        return
+    first = rows[0]
+    if isinstance(first, dict):
+        # bulk rows share their keys: find the text columns once, then look only at those
+        keys = [(k, limits[f]) for k in first if (f := _field_of(model, k)) in limits]
+        for row in rows:
+            if len(row) != len(first):
+                keys = [(k, limits[f]) for k in row if (f := _field_of(model, k)) in limits]
+            for k, n in keys:
+                v = row.get(k)
+                if v.__class__ is str and len(v) > n:
+                    _too_long(model, _field_of(model, k), v, n)
+    else:
+        columns = getattr(query, "_columns", None) or query.get_default_columns()
+        at = [(i, limits[f]) for i, c in enumerate(columns) if (f := _field_of(model, c)) in limits]
+        for row in rows:
+            for i, n in at:
+                v = row[i]
+                if v.__class__ is str and len(v) > n:
+                    _too_long(model, _field_of(model, columns[i]), v, n)
+
+
+def _char_limits(model) -> dict:
+    return {f: f.max_length for f in model._meta.sorted_fields if isinstance(f, pw.CharField) and f.max_length}
+
+
+def _field_of(model, key):
+    if isinstance(key, pw.Field):
+        return key
+    return model._meta.fields.get(key) or model._meta.columns.get(key)
+
+
+def _too_long(model, f, value: str, limit: int) -> None:
+    label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    raise InputError(f"{label}“{shown}”太长：最多{limit}个字，现有{len(value)}个字。")
+
+
+class SqliteDatabase(FitsColumns, Audited, pw.SqliteDatabase):
+    """SQLite with the audit trail; every transaction takes the write lock when it begins,
+    so two writers queue up instead of failing halfway."""
+
+
+class PostgresqlDatabase(FitsColumns, Audited, pw.PostgresqlDatabase):
+    """PostgreSQL with the audit trail."""
+
+
+class MySQLDatabase(FitsColumns, Audited, pw.MySQLDatabase):
+    """MySQL/MariaDB with the audit trail."""
 
 _URL_SCHEMES = ("sqlite:", "postgresql:", "postgres:", "mysql:", "mariadb:")
 
@@ -31,13 +121,16 @@ def _sqlite(path: str) -> pw.SqliteDatabase:
         try:
             fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
+        except FileExistsError:
+            pass  # another program created it a moment ago
         except OSError as exc:
             raise DatabaseUnavailable(f"无法创建数据库文件“{path}”：{exc.strerror}。") from None
-    return pw.SqliteDatabase(
+    return SqliteDatabase(
         str(p),
-        pragmas={"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 10000,
+        pragmas={"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": int(SQLITE_BUSY_TIMEOUT * 1000),
                  "synchronous": "normal"},
-        timeout=10,
+        timeout=SQLITE_BUSY_TIMEOUT,
+        lock_type="IMMEDIATE",
     )
 
 
@@ -76,13 +169,13 @@ def make_database(target: str) -> pw.Database:
         except ImportError:
             raise DatabaseUnavailable(
                 "要使用 PostgreSQL，请先安装：pip install 'dangjian[postgres]'。") from None
-        return pw.PostgresqlDatabase(name, **params)
+        return PostgresqlDatabase(name, **params)
     try:
         import pymysql  # noqa: F401
     except ImportError:
         raise DatabaseUnavailable("要使用 MySQL/MariaDB，请先安装：pip install 'dangjian[mysql]'。") from None
     params.setdefault("charset", "utf8mb4")
-    return pw.MySQLDatabase(name, **params)
+    return MySQLDatabase(name, **params)
 
 
 def describe(target: str) -> str:
@@ -95,22 +188,30 @@ def describe(target: str) -> str:
     return target
 
 
-def open_database(target: str, create: bool = True) -> pw.Database:
+def open_database(target: str, create: bool = True, upgrade: bool = True) -> pw.Database:
     """Open a SQLite path or a sqlite:///, postgresql://, mysql:// URL and bind the models.
 
-    The schema is created on first use and its version recorded.
+    The schema is created on first use and its version recorded; an older schema is
+    upgraded (`upgrade=False` leaves that to `migrations.upgrade`), a newer one refused.
     """
     db = make_database(target)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         if create:
-            create_schema(db)
+            db.dangjian_upgrade = create_schema(db, upgrade)
     except pw.OperationalError as exc:
+        if _is_busy(exc):
+            raise DatabaseUnavailable(BUSY_MESSAGE) from None
         raise DatabaseUnavailable(f"无法打开数据库“{describe(target)}”：{_reason(exc)}。") from None
     except pw.DatabaseError as exc:
         raise DatabaseUnavailable(f"数据库“{describe(target)}”已损坏或不是本程序的数据库：{_reason(exc)}。") from None
     return db
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _reason(exc: Exception) -> str:
@@ -126,15 +227,19 @@ def _table_options(db: pw.Database) -> None:
         model._meta.table_settings = settings
 
 
-def create_schema(db: pw.Database) -> None:
+def create_schema(db: pw.Database, upgrade: bool = True):
+    """Create the tables of a new database; upgrade an older one (returns what was done)."""
+    from . import migrations
     from .models import MODELS, SchemaVersion
 
     _table_options(db)
     if SchemaVersion.table_exists():
-        return
+        return migrations.upgrade(db) if upgrade else migrations.check_version(db)
     with db.atomic():
-        db.create_tables(MODELS)
-        SchemaVersion.create(version=SCHEMA_VERSION)
+        if not SchemaVersion.table_exists():  # another program may have just created it
+            db.create_tables(MODELS)
+            SchemaVersion.create(version=SCHEMA_VERSION)
+    return None
 
 
 def drop_schema(db: pw.Database) -> None:

@@ -333,8 +333,8 @@ def timeline(rules, as_of: date, ref: str | None = None, org: str | None = None,
 
 def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[dict]:
     """Everything dated up to as_of + within days, and everything already late, sorted by date."""
-    if within < 0:
-        raise InputError(f"--within 应为非负的天数，实际是{within}。")
+    if not 0 <= within <= 36500:  # a century is far enough, and keeps the date arithmetic in range
+        raise InputError(f"--within 应为0到36500之间的天数，实际是{within}。")
     horizon = as_of + timedelta(days=within)
     root = find_org(org).id if org else None
     window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))

@@ -19,7 +19,7 @@ def _as_id(ref: str) -> int | None:
     s = str(ref).strip()
     if s.startswith("#"):
         s = s[1:]
-    return int(s) if s.isdigit() and len(s) < 12 else None
+    return int(s) if s.isdecimal() and len(s) < 12 else None
 
 
 def org_label(org: Organization) -> str:

@@ -145,5 +145,27 @@ class MemberEvent(BaseModel):
         indexes = ((("member", "on"), False),)
 
 
+class AuditEntry(BaseModel):
+    """One committed write: when, by whom, with which command, and what changed (see audit.py)."""
+
+    at = pw.DateTimeField(default=utcnow, index=True)  # UTC
+    user = pw.CharField(max_length=100)
+    host = pw.CharField(max_length=100, null=True)
+    action = pw.CharField(max_length=100)
+    command = pw.TextField(null=True)
+    changes = JSONText(null=True)
+
+
+class AuditSubject(BaseModel):
+    """An org or member an audit entry is about, so `dangjian log --member` is one indexed query."""
+
+    entry = pw.ForeignKeyField(AuditEntry, backref="subjects", on_delete="CASCADE")
+    entity = pw.CharField(max_length=30)
+    entity_id = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
 MODELS = [SchemaVersion, Organization, Member, PartyGroup, Membership, Session,
-          SessionKind, Attendance, MemberEvent]
+          SessionKind, Attendance, MemberEvent, AuditEntry, AuditSubject]

@@ -41,6 +41,8 @@ def parse_date(text: str | date, what: str = "日期") -> date:
                 raise InputError(f"{what}“{text}”不存在：{y}年{mo}月只有{last}天。")
             if y < 1900:
                 raise InputError(f"{what}“{text}”早于1900年，请检查。")
+            if y > 2999:  # as for --year; later dates would overflow period arithmetic
+                raise InputError(f"{what}“{text}”晚于2999年，请检查。")
             return date(y, mo, d)
     raise InputError(
         f"无法识别的{what}“{text}”，请写成 2021-03-05、2021/3/5、20210305 或 2021年3月5日。")

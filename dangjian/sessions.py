@@ -55,7 +55,7 @@ def _parse_hours(hours) -> Decimal | None:
         h = Decimal(str(hours))
     except InvalidOperation:
         raise InputError(f"学时“{hours}”不是数字。") from None
-    if h < 0 or h > 24:
+    if not h.is_finite() or h < 0 or h > 24:
         raise InputError(f"学时“{hours}”应在0到24之间。")
     return h
 
@@ -227,7 +227,7 @@ def list_sessions(org: str | None = None, kind: str | None = None, start: date |
 
 def show_session(ref: str) -> dict:
     sid = str(ref).strip().lstrip("#")
-    if not sid.isdigit():
+    if not sid.isdecimal():
         raise InputError(f"会议编号“{ref}”应是数字，可用 dangjian session list 查看。")
     s = Session.get_or_none(Session.id == int(sid))
     if s is None:
