@@ -77,7 +77,25 @@ def _one_line(text: str) -> str:
 
 
 class DangjianGroup(click.Group):
-    """A group whose `main` is the single error boundary of the program."""
+    """A group whose `main` is the single error boundary of the program.
+
+    Its subcommands are listed in `COMMANDS` and imported on first use.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"{__package__}.{module}"), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("命令"):
+            formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import peewee as pw
@@ -278,12 +296,18 @@ def main() -> None:
     cli.main(prog_name="dangjian")
 
 
-# The commands live one module per noun; importing them registers them on `cli`.
-from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
-from . import commands_timeline  # noqa: E402
-from . import commands_db  # noqa: E402
-
-for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo,
-                commands_timeline, commands_db):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
+# The commands live one module per noun and are imported only when used, so that
+# `dangjian --help` and every single command start without loading the others.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "org": ("commands_org", "org", "组织：党委、党总支、党支部、联合党支部。"),
+    "group": ("commands_org", "group", "党小组。"),
+    "member": ("commands_member", "member", "党员和入党申请人，发展纪实。"),
+    "session": ("commands_session", "session", "组织生活：会议、党课、主题党日等，及其出勤。"),
+    "check": ("commands_check", "check", "对照规定检查三会一课等组织生活和发展党员工作。"),
+    "timeline": ("commands_timeline", "timeline", "预备期和发展进度：下一步、期限和问题。"),
+    "due": ("commands_timeline", "due", "今后若干天内到期和已经逾期的事项。"),
+    "rules": ("commands_check", "rules", "检查规则。"),
+    "demo": ("commands_demo", "demo", "生成示例数据库并打印检查结果。"),
+    "db": ("commands_db", "db_group", "数据库：版本、升级、备份与恢复。"),
+    "log": ("commands_db", "log", "操作日志：何时、何人、用什么命令改了什么。"),
+}

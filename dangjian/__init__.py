@@ -6,9 +6,24 @@ The library never prints, never imports click and never reads the clock: pass
 """
 from __future__ import annotations
 
-from .db import open_database
+from typing import TYPE_CHECKING
+
 from .errors import DangjianError, DatabaseUnavailable, InputError
-from .rules import load_rules
+
+if TYPE_CHECKING:
+    from .db import open_database
+    from .rules import load_rules
+
+
+def __getattr__(name: str):
+    # the database and rule loaders pull in peewee, dateutil and tomllib: only on first use
+    if name == "open_database":
+        from .db import open_database
+        return open_database
+    if name == "load_rules":
+        from .rules import load_rules
+        return load_rules
+    raise AttributeError(f"module 'dangjian' has no attribute {name!r}")
 
 __all__ = ["open_database", "load_rules", "DangjianError", "InputError", "DatabaseUnavailable"]
 __version__ = "0.1.0"

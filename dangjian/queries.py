@@ -22,14 +22,36 @@ from .models import Member, MemberEvent, Membership, Organization, PartyGroup, S
 _MARGIN = relativedelta(years=1, days=1)
 
 
+def _rows(query, date_columns: tuple[int, ...] = ()) -> list[tuple]:
+    """The query's raw rows, converting only the date columns.
+
+    Letting peewee convert every value of a county's 100,000 rows costs more than reading
+    them; SQLite returns dates as ISO text, the server drivers as `date` already.
+    """
+    cursor = query.model._meta.database.execute(query)
+    rows = cursor.fetchall()
+    if not date_columns or not rows:
+        return rows
+    iso = date.fromisoformat
+
+    def fix(row: tuple) -> tuple:
+        row = list(row)
+        for i in date_columns:
+            v = row[i]
+            if isinstance(v, str):
+                row[i] = iso(v[:10])
+        return tuple(row)
+    return [fix(r) for r in rows]
+
+
 def load_orgs() -> list[OrgFact]:
     rows = (Organization
             .select(Organization.id, Organization.name, Organization.kind, Organization.parent,
                     Organization.established_on, Organization.dissolved_on,
                     Organization.merged_into, Organization.village)
-            .order_by(Organization.id).tuples())
+            .order_by(Organization.id))
     return [OrgFact(id=r[0], name=r[1], kind=r[2], parent_id=r[3], established_on=r[4],
-                    dissolved_on=r[5], merged_into_id=r[6], village=bool(r[7])) for r in rows]
+                    dissolved_on=r[5], merged_into_id=r[6], village=bool(r[7])) for r in _rows(rows, (4, 5))]
 
 
 def subtree(orgs: list[OrgFact], root_id: int) -> set[int]:
@@ -79,7 +101,7 @@ def load_facts(window: Window, as_of: date, root_org_id: int | None = None) -> F
     if read_ids is not None:
         gq = gq.where(PartyGroup.org.in_(sorted(read_ids)))
     groups = tuple(GroupFact(id=r[0], name=r[1], org_id=r[2], established_on=r[3], dissolved_on=r[4])
-                   for r in gq.tuples())
+                   for r in _rows(gq, (3, 4)))
 
     mq = (Membership
           .select(Membership.member, Membership.org, Membership.group, Membership.start,
@@ -91,7 +113,7 @@ def load_facts(window: Window, as_of: date, root_org_id: int | None = None) -> F
         mq = mq.where(Membership.org.in_(sorted(read_ids)))
     memberships = tuple(MembershipFact(member_id=r[0], org_id=r[1], group_id=r[2], start=r[3], end=r[4],
                                        stage=r[5], joined_on=r[6], full_since=r[7])
-                        for r in mq.tuples())
+                        for r in _rows(mq, (3, 4, 6, 7)))
 
     sq = (Session
           .select(Session.id, Session.org, Session.group, Session.held_on, Session.for_year,
@@ -103,7 +125,7 @@ def load_facts(window: Window, as_of: date, root_org_id: int | None = None) -> F
         sq = sq.where(Session.org.in_(sorted(read_ids)))
     kinds: dict[int, set[str]] = defaultdict(set)
     base: dict[int, tuple] = {}
-    for sid, org_id, group_id, held_on, for_year, kind in sq.tuples():
+    for sid, org_id, group_id, held_on, for_year, kind in _rows(sq, (3,)):
         kinds[sid].add(kind)
         base[sid] = (org_id, group_id, held_on, for_year)
     sessions = tuple(SessionFact(id=sid, org_id=b[0], group_id=b[1], held_on=b[2], for_year=b[3],

@@ -238,13 +238,18 @@ def test_every_command_has_help_with_an_example(run):
     from cli.main import cli
     import click
 
+    ctx = click.Context(cli)
+
     def walk(cmd, path):
         if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                yield from walk(sub, path + [name])
+            for name in cmd.list_commands(ctx):
+                yield from walk(cmd.get_command(ctx, name), path + [name])
         else:
             yield path
-    for path in walk(cli, []):
+    paths = list(walk(cli, []))
+    assert {p[0] for p in paths} >= {"org", "group", "member", "session", "check", "rules", "demo"}
+    assert len(paths) >= 20
+    for path in paths:
         r = run(*path, "--help")
         assert r.exit_code == 0, path
         assert "例：" in r.stdout, f"{' '.join(path)} --help has no example"
