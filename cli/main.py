@@ -191,7 +191,8 @@ def main() -> None:
 
 # The commands live one module per noun; importing them registers them on `cli`.
 from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
+from . import commands_import  # noqa: E402
 
-for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo):
+for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo, commands_import):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
