@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,7 +126,9 @@ _CLICK_PHRASES = [
 def _translate(text: str) -> str:
     for en, zh in _CLICK_PHRASES:
         text = text.replace(en, zh)
-    return text
+    text = re.sub(r"'([^']*)'", r"“\1”", text.rstrip("."))
+    text = re.sub(r"\s*([：，])\s*", r"\1", text.replace(":", "："))
+    return text.replace("?", "？").replace(". ", "，")
 
 
 # ---------------------------------------------------------------- parameter types
@@ -138,7 +141,7 @@ class DateParam(click.ParamType):
             return value
         from dangjian.periods import parse_date
         try:
-            return parse_date(value, what=param.opts[0] if param else "日期")
+            return parse_date(value)
         except InputError as exc:
             self.fail(str(exc).rstrip("。"), param, ctx)
 

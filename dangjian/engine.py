@@ -6,14 +6,14 @@ registered in `FAMILIES`; `check` dispatches on `rule.family`.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
-from .periods import Period, format_date, periods_between
+from .periods import Period, format_date, period_start, periods_between
 from .rules import Rule, RuleSet
-from .vocab import BRANCH_KINDS, SESSION_KINDS
+from .vocab import BRANCH_KINDS, SESSION_KINDS, SESSION_VERBS
 
 #: Statuses that make `check` exit 1 when the finding's severity is error.
 FAILING_STATUSES = frozenset({"missed", "violated", "overdue"})
@@ -237,45 +237,50 @@ def meeting_count(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
     min_full = rule.params.get("min_full_members")
     grace = rule.duration("grace") if "grace" in rule.params else None
     kind_label = SESSION_KINDS.label(kind)
+    verb = SESSION_VERBS.get(kind, "召开")
     periods = _report_periods(period_kind, window, tl.as_of)
     if not periods:
         return []
 
-    def count_for(holder_sessions: list[SessionFact], period: Period, before: date | None = None) -> int:
-        n = 0
-        for s in holder_sessions:
-            if kind not in s.kinds or (before is not None and s.held_on >= before):
-                continue
-            if by_for_year:
-                if (s.for_year or s.held_on.year) == period.start.year:
-                    n += 1
-            elif period.contains(s.held_on):
-                n += 1
-        return n
+    def key_of(s: SessionFact):
+        if by_for_year:
+            return s.for_year or s.held_on.year
+        return period_start(period_kind, s.held_on)
+
+    def period_key(p: Period):
+        return p.start.year if by_for_year else p.start
+
+    # sessions of this rule's kind, counted per holder and period in one pass
+    counts: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    listed: dict[int, list[SessionFact]] = defaultdict(list)
+    for s in tl.sessions:
+        if kind not in s.kinds:
+            continue
+        holder = ("group", s.group_id) if s.group_id is not None else ("org", s.org_id)
+        counts[holder][key_of(s)] += 1
+        if s.group_id is None:
+            listed[s.org_id].append(s)
+
+    def before_merge(src: OrgFact, p: Period) -> int:
+        return sum(1 for s in listed.get(src.id, ())
+                   if s.held_on < src.dissolved_on and key_of(s) == period_key(p))
 
     findings: list[Finding] = []
     if rule.config.get("subject", "org") == "group":
-        by_group: dict[int, list[SessionFact]] = defaultdict(list)
-        for s in tl.sessions:
-            if s.group_id is not None:
-                by_group[s.group_id].append(s)
         for g in tl.groups.values():
             org = tl.orgs[g.org_id]
             if org.kind not in BRANCH_KINDS or not tl.in_scope(org.id):
                 continue
             subject = Subject("group", g.id, g.name, org.name)
+            held = counts.get(("group", g.id), Counter())
             for p in periods:
                 if not (tl.group_exists_on(g, p.start) and tl.group_exists_on(g, p.end)):
                     continue
-                n = count_for(by_group.get(g.id, []), p)
+                n = held[period_key(p)]
                 if n < minimum:
-                    findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, grace, tl.as_of))
+                    findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, verb, grace, tl.as_of))
         return findings
 
-    by_org: dict[int, list[SessionFact]] = defaultdict(list)
-    for s in tl.sessions:
-        if s.group_id is None:
-            by_org[s.org_id].append(s)
     members_by_org: dict[int, list[MembershipFact]] = defaultdict(list)
     if min_full is not None:
         for m in tl.memberships:
@@ -284,35 +289,37 @@ def meeting_count(rule: Rule, tl: Timeline, window: Window) -> Iterable[Finding]
         if org.kind not in BRANCH_KINDS or not tl.in_scope(org.id):
             continue
         subject = Subject("org", org.id, org.name)
+        held = counts.get(("org", org.id), Counter())
         for p in periods:
             sources = tl.merge_sources_in(org, p)
             if not tl.org_exists_on(org, p.end):
                 continue
             if not tl.org_exists_on(org, p.start) and not sources:
                 continue
+            n = held[period_key(p)]
+            for src in sources:  # the successor carries what its sources did before the merge
+                n += before_merge(src, p)
+            if n >= minimum:
+                continue
             if min_full is not None:
                 full = sum(1 for holder in (org, *sources) for m in members_by_org.get(holder.id, ())
                            if membership_active_on(m, p.start, tl.as_of) and is_full_on(m, p.start))
                 if full < min_full:
                     continue
-            n = count_for(by_org.get(org.id, []), p)
-            for src in sources:  # the successor carries what its sources did before the merge
-                n += count_for(by_org.get(src.id, []), p, before=src.dissolved_on)
-            if n < minimum:
-                findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, grace, tl.as_of))
+            findings.append(_shortfall(rule, subject, p, minimum, n, kind_label, verb, grace, tl.as_of))
     return findings
 
 
 def _shortfall(rule: Rule, subject: Subject, p: Period, expected: int, actual: int,
-               kind_label: str, grace, as_of: date) -> Finding:
+               kind_label: str, verb: str, grace, as_of: date) -> Finding:
     deadline = grace.after(p.end) if grace is not None else p.end
     if as_of > deadline:
         status = "missed"
-        message = f"{p.label}未召开{kind_label}（应至少{expected}次，实际{actual}次）" if actual == 0 else \
+        message = f"{p.label}未{verb}{kind_label}（应至少{expected}次，实际{actual}次）" if actual == 0 else \
             f"{p.label}{kind_label}次数不足（应至少{expected}次，实际{actual}次）"
     else:
         status = "due"
-        message = f"{p.label}尚未召开{kind_label}（应至少{expected}次，目前{actual}次"
+        message = f"{p.label}尚未{verb}{kind_label}（应至少{expected}次，目前{actual}次"
         if actual:
             message = f"{p.label}{kind_label}次数尚不足（应至少{expected}次，目前{actual}次"
         if deadline > p.end:

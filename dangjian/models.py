@@ -41,10 +41,10 @@ class SchemaVersion(BaseModel):
 class Organization(BaseModel):
     name = pw.CharField(max_length=100, index=True)
     kind = pw.CharField(max_length=20)
-    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    parent = pw.ForeignKeyField("self", null=True, backref="children")
     established_on = pw.DateField(null=True)
     dissolved_on = pw.DateField(null=True)  # also the merge date when merged_into is set
-    merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from", on_delete="RESTRICT")
+    merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from")
     village = pw.BooleanField(default=False)
     code = pw.CharField(max_length=50, null=True)
     created_at = pw.DateTimeField(default=utcnow)
@@ -72,7 +72,7 @@ class Member(BaseModel):
 
 class PartyGroup(BaseModel):
     name = pw.CharField(max_length=100)
-    org = pw.ForeignKeyField(Organization, backref="groups", on_delete="RESTRICT")
+    org = pw.ForeignKeyField(Organization, backref="groups")
     leader = pw.ForeignKeyField(Member, null=True, on_delete="SET NULL")
     established_on = pw.DateField(null=True)
     dissolved_on = pw.DateField(null=True)
@@ -83,8 +83,8 @@ class Membership(BaseModel):
     """Which branch (and group) a member belonged to, from `start` until before `end`."""
 
     member = pw.ForeignKeyField(Member, backref="memberships", on_delete="CASCADE")
-    org = pw.ForeignKeyField(Organization, backref="memberships", on_delete="RESTRICT")
-    group = pw.ForeignKeyField(PartyGroup, null=True, backref="memberships", on_delete="RESTRICT")
+    org = pw.ForeignKeyField(Organization, backref="memberships")
+    group = pw.ForeignKeyField(PartyGroup, null=True, backref="memberships")
     start = pw.DateField(null=True)
     end = pw.DateField(null=True)
     note = pw.TextField(null=True)
@@ -96,8 +96,8 @@ class Membership(BaseModel):
 class Session(BaseModel):
     """One meeting, lecture or activity; it may count as several kinds."""
 
-    org = pw.ForeignKeyField(Organization, backref="sessions", on_delete="RESTRICT")
-    group = pw.ForeignKeyField(PartyGroup, null=True, backref="sessions", on_delete="RESTRICT")
+    org = pw.ForeignKeyField(Organization, backref="sessions")
+    group = pw.ForeignKeyField(PartyGroup, null=True, backref="sessions")
     held_on = pw.DateField(index=True)
     hours = pw.DecimalField(max_digits=6, decimal_places=1, null=True, auto_round=True)
     topic = pw.CharField(max_length=200, null=True)

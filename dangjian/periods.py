@@ -76,7 +76,7 @@ class Period:
     def label(self) -> str:
         y = self.start.year
         if self.kind == "year":
-            return f"{y}年"
+            return f"{y}年度"
         if self.kind == "half":
             return f"{y}年{'上' if self.start.month == 1 else '下'}半年"
         if self.kind == "quarter":
@@ -95,11 +95,16 @@ PERIOD_KINDS = tuple(_MONTHS_PER)
 PERIOD_LABELS = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
 
 
+def period_start(kind: str, d: date) -> date:
+    """The first day of the period of the given kind that contains day d (cheap: no Period)."""
+    n = _MONTHS_PER[kind]
+    return date(d.year, (d.month - 1) // n * n + 1, 1)
+
+
 def period_of(kind: str, d: date) -> Period:
     """The period of the given kind that contains day d."""
     n = _MONTHS_PER[kind]
-    first_month = (d.month - 1) // n * n + 1
-    start = date(d.year, first_month, 1)
+    start = period_start(kind, d)
     end = start + relativedelta(months=n) - relativedelta(days=1)
     return Period(start, end, kind)
 

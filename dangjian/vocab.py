@@ -89,6 +89,13 @@ SESSION_KINDS = Vocabulary("会议类型", [
     Term("appraisal", "民主评议党员", ("民主评议",)),
     Term("study", "集中学习", ("学习",)),
 ])
+#: The verb a message uses for holding each kind: 召开党员大会, 上党课, 开展主题党日.
+SESSION_VERBS = {
+    "general-meeting": "召开", "committee-meeting": "召开", "group-meeting": "召开",
+    "party-lecture": "上", "theme-day": "开展", "life-meeting": "召开", "appraisal": "开展",
+    "study": "组织",
+}
+
 #: Session kinds held by a 党小组 rather than by a branch.
 GROUP_SESSION_KINDS = frozenset({"group-meeting"})
 
