@@ -19,6 +19,12 @@ def import_() -> None:
     文件为 UTF-8 编码（可带 BOM，Excel 另存为“CSV UTF-8”即可），第一行是列名，英文或中文均可。
     先逐行检查，有错的行全部列出（行号、列名、原因）；默认只要有一行有错，整个文件都不导入，
     退出码为 2。没有错时整个文件在一个事务中写入。建议按组织、党员、会议的顺序导入。
+
+    \b
+    例：
+      dangjian import orgs 组织.csv --dry-run
+      dangjian import members 党员.csv
+      dangjian import sessions 会议.csv
     """
 
 
@@ -94,13 +100,14 @@ def import_orgs(app: App, file, dry_run, skip_invalid) -> None:
     可选 village/村社区（是/否）、code/组织代码。上级组织可以是已有的组织，也可以是同一文件中的组织。
 
     \b
-    例（组织.csv）：
+    例：
+      dangjian import orgs 组织.csv --dry-run
+      dangjian import orgs 组织.csv
+    \b
+    其中 组织.csv 为：
       名称,类型,上级,成立日期
       城关镇党委,党委,,2005-03-01
       城关镇第一党支部,党支部,城关镇党委,2005-04-01
-    \b
-      dangjian import orgs 组织.csv --dry-run
-      dangjian import orgs 组织.csv
     """
     _run(app, "orgs", file, dry_run, skip_invalid)
 
@@ -119,11 +126,13 @@ def import_members(app: App, file, dry_run, skip_invalid) -> None:
     文件内和数据库中的重复、日期先后）；党小组不存在时在该支部新建。
 
     \b
-    例（党员.csv）：
-      姓名,支部,党小组,类别,入党日期,转正日期,性别,身份证号,手机
-      王建国,城关镇第一党支部,第一党小组,正式党员,1996-06-20,1997-06-20,男,110105197203140018,13912345678
-    \b
+    例：
+      dangjian import members 党员.csv --dry-run
       dangjian import members 党员.csv
+    \b
+    其中 党员.csv 为：
+      姓名,支部,党小组,类别,入党日期,转正日期,性别,身份证号,手机
+      王建国,城关镇第一党支部,第一党小组,正式党员,1996-06-20,1997-06-20,男,110105197203140017,13912345678
     """
     _run(app, "members", file, dry_run, skip_invalid)
 
@@ -142,11 +151,13 @@ def import_sessions(app: App, file, dry_run, skip_invalid) -> None:
     重名的行不导入（可改用编号）。检查与 session add 相同。
 
     \b
-    例（会议.csv）：
-      支部,党小组,类型,日期,主题,主持人,记录人,出席,请假,缺席
-      城关镇第一党支部,,党员大会、党课,2021-03-05,学习党史,王建国,李娜,"王建国、李娜",张伟:出差,
-    \b
+    例：
       dangjian import sessions 会议.csv --dry-run
+      dangjian import sessions 会议.csv
+    \b
+    其中 会议.csv 为：
+      支部,党小组,类型,日期,主题,主持人,记录人,出席,请假,缺席
+      城关镇第一党支部,,党员大会、党课,2021-03-05,学习党史,王建国,李娜,王建国、李娜,张伟:出差,
     """
     _run(app, "sessions", file, dry_run, skip_invalid)
 
