@@ -246,20 +246,47 @@ class Directory:
         return out
 
 
-def members_named(names: Iterable[str]) -> dict[str, list[tuple[int, str | None]]]:
-    """(id, current org name) of every member with one of these names, in one query per thousand names."""
-    out: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
-    for chunk in pw.chunked(sorted(set(names)), LOOKUP_CHUNK):
-        q = (Member.select(Member.name, Member.id, Organization.name)
+def _member_id(ref: str) -> int | None:
+    s = ref.strip().lstrip("#")
+    return int(s) if s.isdigit() and len(s) < 12 else None
+
+
+def members_by_ref(refs: Iterable[str]) -> dict[str, list[tuple[int, str | None]]]:
+    """Who each reference names among all members, as `lookup.find_member` reads it: an id
+    ("12" or "#12"), a 身份证号, else a name. ref -> [(member id, current org name)], in one
+    query per thousand references."""
+    out: dict[str, list[tuple[int, str | None]]] = {}
+    for chunk in pw.chunked(sorted(set(refs)), LOOKUP_CHUNK):
+        ids = [i for i in map(_member_id, chunk) if i is not None]
+        numbers = [r.upper() for r in chunk if len(r) == 18]
+        cond = Member.name.in_(chunk)
+        if ids:
+            cond |= Member.id.in_(ids)
+        if numbers:
+            cond |= Member.id_number.in_(numbers)
+        q = (Member.select(Member.id, Member.name, Member.id_number, Organization.name)
              .join(Membership, pw.JOIN.LEFT_OUTER,
                    on=((Membership.member == Member.id) & Membership.end.is_null()))
              .join(Organization, pw.JOIN.LEFT_OUTER, on=(Membership.org == Organization.id))
-             .where(Member.name.in_(chunk)).order_by(Member.id))
-        seen: set[int] = set()
-        for name, mid, org_name in q.tuples():
-            if mid not in seen:
-                seen.add(mid)
-                out[name].append((mid, org_name))
+             .where(cond).order_by(Member.id))
+        by_id: dict[int, tuple[int, str | None]] = {}
+        by_number: dict[str, tuple[int, str | None]] = {}
+        by_name: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+        for mid, name, number, org_name in q.tuples():
+            if mid in by_id:
+                continue
+            by_id[mid] = (mid, org_name)
+            if number:
+                by_number[number] = (mid, org_name)
+            by_name[name].append((mid, org_name))
+        for ref in chunk:
+            mid = _member_id(ref)
+            if mid is not None and mid in by_id:
+                out[ref] = [by_id[mid]]
+            elif len(ref) == 18 and ref.upper() in by_number:
+                out[ref] = [by_number[ref.upper()]]
+            else:
+                out[ref] = by_name.get(ref, [])
     return out
 
 

@@ -592,16 +592,15 @@ class _SessionImport(_Import):
                 places.append(None)
                 continue
             places.append((org, grp))
-        people = self.directory.people({pl[0].id for pl in places if pl})
-        # hosts and recorders may come from outside the org: look those names up once
+        self.people = self.directory.people({pl[0].id for pl in places if pl})
+        self.pools: dict[int, _Pool] = {}
+        self.dated: set[int] = set()
+        # hosts and recorders may come from outside the org: look those up once, together
         outside: set[str] = set()
-        pools: list[_Pool | None] = []
         for r, p, pl in zip(self.rows, parsed, places):
             if pl is None:
-                pools.append(None)
                 continue
-            pool = _Pool([x for x in people.get(pl[0].id, ()) if x.belongs_on(p["on"])])
-            pools.append(pool)
+            pool = self._pool(pl[0].id, p["on"])
             for key in ("host", "recorder", "lecturer"):
                 ref = r.get(key)
                 if ref:
@@ -609,16 +608,31 @@ class _SessionImport(_Import):
                         if pool.find(ref, "") is None:
                             outside.add(ref)
                     except InputError:
-                        pass
-        elsewhere = bulk.members_named(outside)
-        for r, p, pl, pool in zip(self.rows, parsed, places, pools):
+                        pass  # ambiguous within the org: reported below
+        elsewhere = bulk.members_by_ref(outside)
+        for r, p, pl in zip(self.rows, parsed, places):
             self.tick(1)
             if pl is None:
                 continue
             org, grp = pl
-            r.values["_session"] = self._session(r, p, org, grp, pool, elsewhere)
+            r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
 
-    def _session(self, r: _Row, p: dict, org, grp, pool: _Pool, elsewhere) -> bulk.NewSession | None:
+    def _pool(self, org_id: int, on: date) -> _Pool:
+        """The org's people that day; one shared pool for an org whose memberships carry no dates."""
+        pool = self.pools.get(org_id)
+        if pool is not None:
+            return pool
+        people = self.people.get(org_id, ())
+        if org_id not in self.dated:
+            if any(p.start is not None or p.end is not None for p in people):
+                self.dated.add(org_id)
+            else:
+                self.pools[org_id] = pool = _Pool(list(people))
+                return pool
+        return _Pool([p for p in people if p.belongs_on(on)])
+
+    def _session(self, r: _Row, p: dict, org, grp, pool: _Pool,
+                 elsewhere: dict[str, list[tuple[int, str | None]]]) -> bulk.NewSession | None:
         on = p["on"]
         where = f"{org.name}{format_date(on)}的人员中"
         people: dict[str, int | None] = {}
@@ -677,11 +691,5 @@ class _SessionImport(_Import):
         report.details = {"kind": dict(Counter(k for s in sessions for k in s.kinds))}
 
     def write(self, good: list[_Row]) -> None:
-        def rows():
-            for i, r in enumerate(good):
-                yield r.values["_session"]
-                if i % 100 == 99:
-                    self.tick(100)
-        bulk.insert_sessions(rows(), self.directory)
-        self.tick(len(good) % 100)
+        bulk.insert_sessions((r.values["_session"] for r in good), self.directory, progress=self.tick)
 

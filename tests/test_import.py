@@ -353,3 +353,18 @@ def test_a_member_born_after_joining_is_refused_as_by_member_add(run, tmp_path, 
     text = f"name,org,joined,birth\n甲,{branch},1990-01-01,1995-01-01\n"
     result = run("import", "members", write(tmp_path, "m.csv", text))
     assert report_lines(result) == ["第2行“joined”列：入党日期1990年1月1日早于出生日期1995年1月1日。"]
+
+
+def test_a_host_from_outside_the_branch_is_found_by_name_or_id_as_in_session_add(run, tmp_path, branch):
+    liu = next(m["id"] for m in as_json(run, "member", "list") if m["name"] == "刘洋")
+    text = ("org,kind,on,topic,host,recorder\n"
+            "城关镇第一党支部,党课,2024-03-05,外请,刘洋,\n"
+            f"城关镇第一党支部,党课,2024-03-06,编号,#{liu},王建国\n")
+    ok(run("import", "sessions", write(tmp_path, "s.csv", text)))
+    shown = {s["topic"]: as_json(run, "session", "show", str(s["id"])) for s in as_json(run, "session", "list")}
+    assert shown["外请"]["host"] == "刘洋" and shown["编号"]["host"] == "刘洋"
+    assert shown["编号"]["recorder"] == "王建国"
+    ok(run("member", "add", "刘洋", "--org", branch, "--since", "2024-04-01"))  # a second 刘洋, later
+    result = run("import", "sessions", write(tmp_path, "s.csv", "org,kind,on,host\n城关镇第一党支部,党课,2024-03-07,刘洋\n"))
+    assert result.exit_code == 2
+    assert report_lines(result)[0].startswith("第2行“host”列：名为“刘洋”的人有2个")
