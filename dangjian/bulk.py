@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Sequence
@@ -394,7 +394,7 @@ def _levels(rows: Sequence[NewOrg], directory: Directory) -> list[list[int]]:
 
 def insert_orgs(rows: Sequence[NewOrg], directory: Directory | None = None) -> list[int]:
     """Insert organisations (a parent may be named earlier in the batch); their ids in row order."""
-    rows = list(rows)
+    rows = [replace(r, name=r.name.strip()) for r in rows]
     if not rows:
         return []
     with database.atomic():
@@ -429,7 +429,7 @@ def insert_orgs(rows: Sequence[NewOrg], directory: Directory | None = None) -> l
                     if parent.dissolved_on is not None:
                         raise InputError(f"上级组织“{parent.name}”已于{format_date(parent.dissolved_on)}撤销。")
                     parent_id = parent.id
-                values.append((r.name.strip(), r.kind, parent_id, r.established_on, bool(r.village),
+                values.append((r.name, r.kind, parent_id, r.established_on, bool(r.village),
                                r.code, now))
             new_ids = _insert(Organization, fields, values, want_ids=True)
             for i, oid, v in zip(level, new_ids, values):
