@@ -8,7 +8,7 @@ from dangjian.identity import mask_id_number, mask_phone
 from dangjian.periods import format_date
 from dangjian.vocab import EVENTS, GENDERS, MEMBER_STATUSES, STAGES
 
-from .main import DATE, FORMAT_OPTION, App, pass_app
+from .main import DATE, FORMAT_OPTION, App, pass_app, today
 from .output import Column, render
 
 
@@ -127,7 +127,9 @@ def member_show(app: App, ref, fmt) -> None:
         lines.append("发展纪实：")
         for e in info["events"]:
             note = f"  {e['note']}" if e["note"] else ""
-            lines.append(f"  {format_date(e['on'])}  {EVENTS.label(e['event'])}{note}")
+            extra = event_details_text(e.get("details") or {})
+            extra = f"（{extra}）" if extra else ""
+            lines.append(f"  {format_date(e['on'])}  {EVENTS.label(e['event'])}{extra}{note}")
     click.echo("\n".join(lines))
 
 
@@ -151,6 +153,94 @@ def member_transfer(app: App, ref, to, group_ref, out, on, note) -> None:
     r = members.transfer_member(ref, on, to=to, out=out, group=group_ref, note=note)
     where = f"转入{r['to']}" if r["to"] else "转出本系统"
     click.echo(f"{r['member']}已于{format_date(r['on'])}由{r['from']}{where}。")
+
+
+def event_details_text(details: dict) -> str:
+    """The figures of an event the Chinese way: 延长6个月, 3天、24学时, 至2026年6月1日, 票数."""
+    from datetime import date
+
+    parts = []
+    if details.get("months"):
+        parts.append(f"{details['months']}个月")
+    if details.get("days"):
+        parts.append(f"{details['days']}天")
+    if details.get("hours"):
+        parts.append(f"{details['hours']}学时")
+    if details.get("until"):
+        parts.append(f"至{format_date(date.fromisoformat(details['until']))}")
+    if details.get("entitled"):
+        vote = f"应到{details['entitled']}人"
+        if details.get("present") is not None:
+            vote += f"，实到{details['present']}人"
+        if details.get("yes") is not None:
+            vote += f"，赞成{details['yes']}票"
+        parts.append(vote)
+    return "，".join(parts)
+
+
+@member.command("record")
+@click.argument("ref")
+@click.argument("event")
+@click.option("--on", "on", type=DATE, required=True, help="日期（公示为第一天）。")
+@click.option("--months", type=int, help="延长预备期的月数（extended 必填）。")
+@click.option("--days", type=int, help="集中培训的天数（trained）。")
+@click.option("--hours", help="集中培训的学时（trained）。")
+@click.option("--until", type=DATE, help="公示的最后一天（publicized 必填）。")
+@click.option("--session", "session_ref", help="作出决定的会议编号（如支部党员大会）。")
+@click.option("--entitled", type=int, help="应到会有表决权的正式党员人数（支部大会表决时）。")
+@click.option("--present", type=int, help="实到会有表决权的正式党员人数。")
+@click.option("--yes", "yes_votes", type=int, help="赞成票数。")
+@click.option("--note", help="备注（介绍人、培养联系人等）。")
+@pass_app
+def member_record(app: App, ref, event, on, months, days, hours, until, session_ref, entitled, present,
+                  yes_votes, note) -> None:
+    """记录发展纪实中的一个环节。EVENT 可写英文或中文：
+
+    \b
+      applied 递交入党申请书   talked 入党谈话        activist 确定为入党积极分子
+      assessed 培养考察        candidate 确定为发展对象  political-review 政治审查（政审）
+      trained 集中培训（--days/--hours）           publicized 公示（--until）
+      pre-reviewed 上级党委预审  admitted 支部大会接收为预备党员  approved 上级党委审批
+      oath 入党宣誓            conversion-applied 提出转正申请
+      converted 支部大会同意转正（转正）  conversion-approved 上级党委批准转正
+      extended 延长预备期（--months）     disqualified 取消预备党员资格
+
+    如实记录：不合规定的环节照样记下，并在标准错误输出中提示违反了哪条规则；
+    不可能的输入（日期早于出生、为非预备党员记录转正等）会被拒绝，什么也不写入。
+
+    \b
+    例：
+      dangjian member record 刘佳 申请 --on 2019-03-05
+      dangjian member record 刘佳 trained --on 2021-05-10 --days 5 --hours 40
+      dangjian member record 刘佳 publicized --on 2026-06-01 --until 2026-06-05
+      dangjian member record 刘佳 接收 --on 2021-11-25 --entitled 15 --present 14 --yes 14
+      dangjian member record 郭芳 转正 --on 2021-11-25
+      dangjian member record 赵雪 延长预备期 --on 2022-07-01 --months 6
+    """
+    from dangjian.development import record_event
+
+    rules = app.rules
+    app.db
+    r = record_event(ref, event, on, as_of=today(), rules=rules, months=months, days=days, hours=hours,
+                     until=until, session=session_ref, note=note, entitled=entitled, present=present,
+                     yes=yes_votes)
+    m = r.member
+    extra = event_details_text(r.event.details or {})
+    click.echo(f"已记录：{m.name} {format_date(r.event.on)} {EVENTS.label(r.event.event)}"
+               f"{'（' + extra + '）' if extra else ''}。")
+    if r.event.event == "converted":
+        click.echo(f"{m.name}现为正式党员，转正日期（党龄起算）{format_date(m.full_since)}。")
+    elif r.event.event == "disqualified":
+        click.echo(f"{m.name}已取消预备党员资格，组织关系于{format_date(r.event.on)}终止。")
+    elif r.event.event == "extended" and r.probation_ends is not None:
+        click.echo(f"{m.name}的预备期延长{r.event.details['months']}个月，至{format_date(r.probation_ends)}届满。")
+    elif m.stage != r.stage_before:
+        text = f"{m.name}现为{STAGES.label(m.stage)}"
+        if m.stage == "probationary" and m.joined_on and r.probation_ends:
+            text += f"，入党日期{format_date(m.joined_on)}，预备期至{format_date(r.probation_ends)}届满"
+        click.echo(text + "。")
+    for f in r.warnings:
+        click.echo(f"警告：违反规则 {f.rule}：{f.message}（{f.source}）", err=True)
 
 
 COMMANDS = [member]

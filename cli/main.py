@@ -170,9 +170,14 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--rules", "rules_file", envvar="DANGJIAN_RULES", metavar="FILE",
               type=click.Path(dir_okay=False), help="本地规则文件（TOML），可调整规则的数字、级别或停用规则。")
 @click.option("--show-private", is_flag=True, help="显示完整的身份证号和手机号（默认遮盖）。")
+@click.option("--holidays", "holidays_file", envvar="DANGJIAN_HOLIDAYS", metavar="FILE",
+              type=click.Path(dir_okay=False),
+              help="节假日安排文件（TOML，每年一个表，含 holidays 放假日和 workdays 调休上班日），"
+                   "用于 chinese-calendar 尚未收录的年份的工作日计算。")
 @click.version_option(package_name="dangjian", message="dangjian %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool) -> None:
+def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool,
+        holidays_file: str | None) -> None:
     """dangjian：党支部工作台账与合规检查。
 
     记录组织、党员、三会一课，并对照《中国共产党支部工作条例（试行）》等规定检查。
@@ -186,6 +191,19 @@ def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_pri
     app = App(target=target, rules_file=rules_file, show_private=show_private)
     ctx.obj = app
     ctx.call_on_close(app.close)
+    from dangjian import workdays
+
+    workdays.configure(holidays_file)
+    ctx.call_on_close(_workday_note)
+
+
+def _workday_note() -> None:
+    """Say once, on stderr, which years' working days were counted Monday to Friday."""
+    from dangjian import workdays
+
+    note = workdays.fallback_note()
+    if note:
+        click.echo(note, err=True)
 
 
 def main() -> None:
@@ -194,8 +212,10 @@ def main() -> None:
 
 # The commands live one module per noun; importing them registers them on `cli`.
 from . import commands_check, commands_demo, commands_member, commands_org, commands_session  # noqa: E402
+from . import commands_timeline  # noqa: E402
 from . import commands_import  # noqa: E402
 
-for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo, commands_import):
+for _module in (commands_org, commands_member, commands_session, commands_check, commands_demo,
+                commands_timeline, commands_import):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

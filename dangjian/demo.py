@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from . import members, orgs, sessions
+from . import demo_development, members, orgs, sessions
 from .periods import periods_between
 
 AS_OF = date(2022, 3, 31)
@@ -143,4 +143,5 @@ def build_demo() -> dict:
     for branch, day in ((MERGED, date(2022, 1, 20)), (RETIRED, date(2022, 1, 25))):
         hold(branch, ["life-meeting", "appraisal"], day, topic=f"{YEAR}年度组织生活会暨民主评议党员",
              hours=4, for_year=YEAR)
+    demo_development.build_development()
     return {"as_of": AS_OF, "year": YEAR}

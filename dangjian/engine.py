@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .periods import Period, format_date, period_start, periods_between
 from .rules import Rule, RuleSet
@@ -65,6 +65,33 @@ class SessionFact:
 
 
 @dataclass(frozen=True)
+class MemberFact:
+    """A person the development rules look at; `org_id` is their branch as of as_of."""
+    id: int
+    name: str
+    stage: str = "full"
+    status: str = "active"
+    birth_date: date | None = None
+    joined_on: date | None = None
+    full_since: date | None = None
+    org_id: int | None = None
+    org_name: str | None = None
+    #: every kind of event on record, including those after as_of: the cached stage and
+    #: dates above already reflect them, so the time machine must know they exist
+    recorded: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class EventFact:
+    """One dated step of a member's development record (发展纪实)."""
+    member_id: int
+    event: str
+    on: date
+    details: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    id: int = 0
+
+
+@dataclass(frozen=True)
 class Facts:
     orgs: tuple[OrgFact, ...] = ()
     groups: tuple[GroupFact, ...] = ()
@@ -72,6 +99,10 @@ class Facts:
     sessions: tuple[SessionFact, ...] = ()
     #: the orgs to report on (an --org subtree); None means every org
     scope: frozenset[int] | None = None
+    members: tuple[MemberFact, ...] = ()
+    events: tuple[EventFact, ...] = ()
+    #: working days for 公示 periods (a `workdays.WorkCalendar`); None means the configured one
+    calendar: Any = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +183,9 @@ class Timeline:
                             if m.org_id in self.orgs and _known(m.start, as_of)]
         self.sessions = [s for s in facts.sessions if s.held_on <= as_of and s.org_id in self.orgs]
         self.scope = facts.scope
+        self.members = {m.id: m for m in facts.members}
+        self.events = [e for e in facts.events if e.on <= as_of and e.member_id in self.members]
+        self.calendar = facts.calendar
         self.sources: dict[int, list[OrgFact]] = defaultdict(list)
         for o in self.orgs.values():
             if o.merged_into_id is not None and self.end_of(o) is not None and o.merged_into_id in self.orgs:
@@ -346,3 +380,7 @@ def check(rules: RuleSet | Iterable[Rule], facts: Facts, window: Window, as_of: 
     out.sort(key=lambda f: (f.date, f.subject.type != "org", f.subject.org or f.subject.name,
                             f.subject.name, f.rule))
     return out
+
+
+# The member development (发展党员) rule families register themselves on import.
+from . import devrules  # noqa: E402,F401

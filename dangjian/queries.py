@@ -1,17 +1,21 @@
 """The reads the engine needs, in a fixed number of queries whatever the data size.
 
 `load_facts` turns database rows into the engine's frozen facts. It reads four
-tables with one query each; scoping (--org) filters in SQL, never per row.
+tables with one query each, plus two for the development record (members with
+their branch, and their events); scoping (--org) filters in SQL, never per row.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
+import peewee as pw
 from dateutil.relativedelta import relativedelta
 
-from .engine import Facts, GroupFact, MembershipFact, OrgFact, SessionFact, Window
-from .models import Member, Membership, Organization, PartyGroup, Session, SessionKind
+from .engine import (EventFact, Facts, GroupFact, MemberFact, MembershipFact, OrgFact, SessionFact,
+                     Window)
+from .models import Member, MemberEvent, Membership, Organization, PartyGroup, Session, SessionKind
 
 #: How far outside the window facts are read: a year period ending in the window
 #: starts up to a year before it, and an annual meeting may be held the year after.
@@ -104,4 +108,64 @@ def load_facts(window: Window, as_of: date, root_org_id: int | None = None) -> F
         base[sid] = (org_id, group_id, held_on, for_year)
     sessions = tuple(SessionFact(id=sid, org_id=b[0], group_id=b[1], held_on=b[2], for_year=b[3],
                                  kinds=frozenset(kinds[sid])) for sid, b in base.items())
-    return Facts(orgs=tuple(orgs), groups=groups, memberships=memberships, sessions=sessions, scope=scope)
+    members, events = load_development(orgs, as_of, read_ids)
+    return Facts(orgs=tuple(orgs), groups=groups, memberships=memberships, sessions=sessions, scope=scope,
+                 members=members, events=events)
+
+
+def load_development(orgs: list[OrgFact], as_of: date, org_ids: set[int] | None = None,
+                     member_ids: list[int] | None = None
+                     ) -> tuple[tuple[MemberFact, ...], tuple[EventFact, ...]]:
+    """The people the development rules look at, with their branch on as_of, and their events.
+
+    Two queries whatever the number of people: members joined to their memberships
+    begun by as_of, then their events. Only people not yet full members, or with a
+    recorded event, are read; `org_ids` keeps those who ever belonged there.
+    """
+    who = (Member.stage != "full") | Member.id.in_(MemberEvent.select(MemberEvent.member))
+    if member_ids is not None:
+        who = Member.id.in_(member_ids)
+    if org_ids is not None:
+        who &= Member.id.in_(Membership.select(Membership.member)
+                             .where(Membership.org.in_(sorted(org_ids))))
+    rows = (Member
+            .select(Member.id, Member.name, Member.stage, Member.status, Member.birth_date,
+                    Member.joined_on, Member.full_since, Membership.org, Membership.start, Membership.end)
+            .join(Membership, pw.JOIN.LEFT_OUTER,
+                  on=((Membership.member == Member.id) &
+                      (Membership.start.is_null() | (Membership.start <= as_of))))
+            .where(who)
+            .order_by(Member.id)
+            .tuples())
+    names = {o.id: o.name for o in orgs}
+    people: dict[int, tuple] = {}
+    branch: dict[int, tuple] = {}
+    for mid, name, stage, status, birth, joined, full_since, org_id, start, end in rows:
+        people[mid] = (name, stage, status, birth, joined, full_since)
+        if org_id is None:
+            continue
+        # the membership open on as_of wins, else the one that ended last
+        key = (end is None or end > as_of, end or date.max, start or date.min)
+        if mid not in branch or key > branch[mid][0]:
+            branch[mid] = (key, org_id)
+    members = tuple(
+        MemberFact(id=mid, name=p[0], stage=p[1], status=p[2], birth_date=p[3], joined_on=p[4],
+                   full_since=p[5], org_id=branch[mid][1] if mid in branch else None,
+                   org_name=names.get(branch[mid][1]) if mid in branch else None)
+        for mid, p in people.items())
+    if not members:
+        return members, ()
+    # events after as_of are read too (the engine's time machine ignores them), because the
+    # cached stage and dates of a member already reflect them
+    eq = (MemberEvent
+          .select(MemberEvent.id, MemberEvent.member, MemberEvent.event, MemberEvent.on, MemberEvent.details)
+          .join(Member)
+          .where(who)
+          .order_by(MemberEvent.member, MemberEvent.on, MemberEvent.id))
+    events = tuple(EventFact(member_id=mid, event=event, on=on, details=details or {}, id=eid)
+                   for eid, mid, event, on, details in eq.tuples())
+    recorded: dict[int, set[str]] = defaultdict(set)
+    for e in events:
+        recorded[e.member_id].add(e.event)
+    members = tuple(replace(m, recorded=frozenset(recorded.get(m.id, ()))) for m in members)
+    return members, events

@@ -1,0 +1,377 @@
+"""The development record (发展纪实): recording steps, timelines, and what falls due.
+
+`record_event` writes one step in one transaction, moves the person's stage,
+joined_on (the admission date) and full_since (probation_ends, when `converted`
+is recorded), and returns the rules the new step broke, so the caller can warn.
+Only input that cannot be true is refused (InputError). `timeline` and
+`due_items` read in a fixed number of queries and call the pure engine.
+Never prints; never reads the clock (as_of is passed in).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from . import engine
+from .db import database
+from .devrules import (DEVELOPMENT_FAMILIES, STAGE_OF_EVENT, STAGE_ORDER, Dossier, NextStep, dossiers,
+                       next_step, probation_status)
+from .engine import EventFact, Facts, Finding, MemberFact, Timeline, Window
+from .errors import InputError, NotFoundError
+from .lookup import find_member, find_org
+from .models import Member, MemberEvent, Membership, Organization, Session
+from .periods import format_date
+from .queries import load_development, load_facts, load_orgs, subtree, with_merge_sources
+from .rules import Rule, RuleSet
+from .vocab import EVENTS, STAGES
+
+#: Everything, for the rules that are not about a period: `timeline` shows findings whatever their date.
+ALL_TIME = Window(date(1900, 1, 1), date(9999, 12, 31))
+#: Decisions of the branch meeting that may carry vote figures.
+VOTED_EVENTS = ("admitted", "converted", "extended", "disqualified")
+#: Decisions only a probationary member can be the subject of.
+PROBATION_DECISIONS = ("converted", "extended", "disqualified")
+_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
+#: Stages a person is "in development" at (timeline --all).
+IN_DEVELOPMENT = ("applicant", "activist", "candidate", "probationary")
+
+
+def development_rules(rules) -> list[Rule]:
+    return [r for r in rules if r.family in DEVELOPMENT_FAMILIES]
+
+
+def other_rules(rules) -> list[Rule]:
+    return [r for r in rules if r.family not in DEVELOPMENT_FAMILIES]
+
+
+def what_of(rule: Rule) -> str:
+    """The step or meeting kind a rule's pending finding asks for."""
+    cfg = rule.config
+    return cfg.get("step") or cfg.get("kind") or {"conversion-decision": "converted",
+                                                  "oath": "oath"}.get(rule.family, rule.id)
+
+
+# ---------------------------------------------------------------- recording
+
+@dataclass
+class Recorded:
+    member: Member
+    event: MemberEvent
+    stage_before: str
+    #: the day probation ends (admitted + 1 year + extensions), for a probationary member
+    probation_ends: date | None = None
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def _member_fact(m: Member) -> MemberFact:
+    return MemberFact(id=m.id, name=m.name, stage=m.stage, status=m.status, birth_date=m.birth_date,
+                      joined_on=m.joined_on, full_since=m.full_since)
+
+
+def _event_facts(rows) -> list[EventFact]:
+    return [EventFact(member_id=e.member_id, event=e.event, on=e.on, details=e.details or {}, id=e.id)
+            for e in rows]
+
+
+def _positive_int(value, what: str, allow_zero: bool = False) -> int | None:
+    if value is None:
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what}“{value}”不是整数。") from None
+    if n < 0 or (n == 0 and not allow_zero):
+        raise InputError(f"{what}应为{'非负' if allow_zero else '正'}整数，实际是{n}。")
+    return n
+
+
+def _hours(value) -> float | int | None:
+    if value is None:
+        return None
+    try:
+        h = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(f"学时“{value}”不是数字。") from None
+    if h <= 0 or h > 1000:
+        raise InputError(f"学时“{value}”应大于0且不超过1000。")
+    return int(h) if h == h.to_integral_value() else float(h)
+
+
+def _details(event: str, on: date, months, days, hours, until, entitled, present, yes) -> dict:
+    name = EVENTS.label(event)
+    details: dict = {}
+    if event == "extended":
+        if months is None:
+            raise InputError("延长预备期须用 --months 写明延长几个月。")
+        details["months"] = _positive_int(months, "--months")
+        if details["months"] > 120:
+            raise InputError(f"延长预备期{details['months']}个月不可能，请检查 --months。")
+    elif months is not None:
+        raise InputError(f"--months 只用于延长预备期（extended），不用于“{name}”。")
+    if event == "trained":
+        if days is not None:
+            details["days"] = _positive_int(days, "--days")
+            if details["days"] > 366:
+                raise InputError(f"培训{details['days']}天不可能，请检查 --days。")
+        if hours is not None:
+            details["hours"] = _hours(hours)
+    elif days is not None or hours is not None:
+        raise InputError(f"--days 和 --hours 只用于集中培训（trained），不用于“{name}”。")
+    if event == "publicized":
+        if until is None:
+            raise InputError("公示须用 --until 写明公示的最后一天（--on 是第一天）。")
+        if until < on:
+            raise InputError(f"公示结束日期{format_date(until)}早于开始日期{format_date(on)}。")
+        details["until"] = until.isoformat()
+    elif until is not None:
+        raise InputError(f"--until 只用于公示（publicized），不用于“{name}”。")
+    votes = (entitled, present, yes)
+    if any(v is not None for v in votes):
+        if event not in VOTED_EVENTS:
+            raise InputError(f"表决票数（--entitled、--present、--yes）只用于支部大会的决定"
+                             f"（接收预备党员、转正、延长预备期、取消资格），不用于“{name}”。")
+        if entitled is None:
+            raise InputError("记录表决情况须用 --entitled 写明应到会有表决权的正式党员人数。")
+        n = _positive_int(entitled, "--entitled")
+        p = _positive_int(present, "--present", allow_zero=True)
+        y = _positive_int(yes, "--yes", allow_zero=True)
+        if p is not None and p > n:
+            raise InputError(f"到会人数{p}超过了应到会有表决权的正式党员人数{n}。")
+        if y is not None and y > (p if p is not None else n):
+            raise InputError(f"赞成票{y}超过了{'到会人数' if p is not None else '应到人数'}"
+                             f"{p if p is not None else n}。")
+        details["entitled"] = n
+        if p is not None:
+            details["present"] = p
+        if y is not None:
+            details["yes"] = y
+    return details
+
+
+def _branch_name(m: Member) -> str | None:
+    """The branch a person belongs to now, else the one they belonged to last."""
+    rows = list(Membership.select(Membership.id, Membership.end, Organization.name).join(Organization)
+                .where(Membership.member == m.id).tuples())
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r[1] is None, r[1] or date.min, r[0]))[2]
+
+
+def _findings_for(rules: list[Rule], m: MemberFact, events: list[EventFact], as_of: date) -> list[Finding]:
+    facts = Facts(members=(m,), events=tuple(events))
+    return engine.check(rules, facts, ALL_TIME, as_of)
+
+
+def record_event(ref: str, event: str, on: date, *, as_of: date, rules: RuleSet | None = None,
+                 months=None, days=None, hours=None, until: date | None = None,
+                 session: str | int | None = None, note: str | None = None,
+                 entitled=None, present=None, yes=None) -> Recorded:
+    """Record one step of a person's development; returns what was written and the rules it broke.
+
+    `as_of` is today for the warnings (an event dated later is judged on its own date).
+    """
+    event = event if event in EVENTS else EVENTS.parse(event)
+    details = _details(event, on, months, days, hours, until, entitled, present, yes)
+    note = (note or "").strip() or None
+    with database.atomic():
+        m = find_member(ref)
+        if m.birth_date is not None and on < m.birth_date:
+            raise InputError(f"{EVENTS.label(event)}的日期{format_date(on)}早于{m.name}的出生日期"
+                             f"{format_date(m.birth_date)}。")
+        sess = None
+        if session is not None and str(session).strip():
+            sid = str(session).strip().lstrip("#")
+            sess = Session.get_or_none(Session.id == int(sid)) if sid.isdigit() else None
+            if sess is None:
+                raise NotFoundError(f"没有编号为“{session}”的会议，可用 dangjian session list 查看。")
+            if sess.held_on != on:
+                raise InputError(f"会议（编号{sess.id}）于{format_date(sess.held_on)}召开，"
+                                 f"与{EVENTS.label(event)}的日期{format_date(on)}不一致。")
+        existing = _event_facts(MemberEvent.select().where(MemberEvent.member == m.id)
+                                .order_by(MemberEvent.on, MemberEvent.id))
+        if event in PROBATION_DECISIONS:
+            _require_probationary(m, existing, event, on)
+        stage_before = m.stage
+        row = MemberEvent.create(member=m, event=event, on=on, details=details or None, note=note, session=sess)
+        new = EventFact(member_id=m.id, event=event, on=on, details=details, id=row.id)
+        _apply(m, existing + [new], event, on)
+        m.save()
+        ends = Dossier(_member_fact(m), existing + [new]).probation_ends() if m.stage == "probationary" else None
+        if event == "disqualified":
+            _end_membership(m, on)
+    warnings: list[Finding] = []
+    if rules is not None:
+        dev = development_rules(rules)
+        when = max(as_of, on)
+        org = _branch_name(m)
+        before_fact = replace(_member_fact(m), org_name=org)
+        keys = {(f.rule, f.status, f.date, f.message) for f in _findings_for(dev, before_fact, existing, when)}
+        after = _findings_for(dev, before_fact, existing + [new], when)
+        warnings = [f for f in after if f.status == "violated" and (f.rule, f.status, f.date, f.message) not in keys]
+    return Recorded(member=m, event=row, stage_before=stage_before, probation_ends=ends, warnings=warnings)
+
+
+def _require_probationary(m: Member, events: list[EventFact], event: str, on: date) -> None:
+    d = Dossier(_member_fact(m), events)
+    label = EVENTS.label(event)
+    if d.disqualified_by(on):
+        raise InputError(f"{m.name}已于{format_date(d.on('disqualified'))}被取消预备党员资格，不能再{label}。")
+    now = d.stage_on(on)
+    if now != "probationary":
+        what = STAGES.label(now) if now else "尚未开始发展"
+        raise InputError(f"{m.name}在{format_date(on)}是{what}，不是预备党员，不能记录“{label}”。")
+    if event == "converted" and d.admitted_on is None:
+        raise InputError(f"{m.name}没有入党日期（支部大会接收为预备党员之日），无法计算转正日期；"
+                         "请先记录 admitted。")
+
+
+def _apply(m: Member, events: list[EventFact], event: str, on: date) -> None:
+    """Move the cached stage and dates after recording `event`."""
+    stage = STAGE_OF_EVENT.get(event)
+    if stage is not None and _RANK.get(stage, -1) > _RANK.get(m.stage, -1):
+        m.stage = stage
+    if event == "admitted":
+        m.joined_on = min(e.on for e in events if e.event == "admitted")
+    if event == "converted":
+        m.full_since = Dossier(_member_fact(m), events).probation_ends(until=on)
+        m.stage = "full"
+    if event == "disqualified":
+        m.status = "disqualified"
+
+
+def _end_membership(m: Member, on: date) -> None:
+    current = Membership.get_or_none((Membership.member == m.id) & Membership.end.is_null())
+    if current is None:
+        return
+    if current.start is not None and on < current.start:
+        raise InputError(f"取消资格日期{format_date(on)}早于{m.name}转入现支部的日期{format_date(current.start)}。")
+    current.end = on
+    current.note = (current.note + "；" if current.note else "") + "取消预备党员资格"
+    current.save()
+
+
+# ---------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class Development:
+    """The facts and findings of the development rules, loaded once for a read."""
+    timeline: Timeline
+    findings: list[Finding]
+
+    def by_member(self) -> dict[int, list[Finding]]:
+        out: dict[int, list[Finding]] = {}
+        for f in self.findings:
+            if f.subject.type == "member":
+                out.setdefault(f.subject.id, []).append(f)
+        return out
+
+
+def _scope(orgs, org: str | None) -> tuple[frozenset[int] | None, set[int] | None]:
+    if not org:
+        return None, None
+    root = find_org(org)
+    scope = frozenset(subtree(orgs, root.id))
+    return scope, with_merge_sources(orgs, set(scope))
+
+
+def _development(rules, as_of: date, org: str | None = None, member_ids: list[int] | None = None) -> Development:
+    orgs = load_orgs()
+    scope, read_ids = _scope(orgs, org)
+    members, events = load_development(orgs, as_of, read_ids, member_ids)
+    facts = Facts(orgs=tuple(orgs), members=members, events=events, scope=scope)
+    findings = engine.check(development_rules(rules), facts, ALL_TIME, as_of)
+    return Development(Timeline(facts, as_of), findings)
+
+
+def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
+    stage = d.stage_on(as_of)
+    status = probation_status(d, as_of)
+    admitted = d.admitted_on if stage in ("probationary", "full") or status == "disqualified" else None
+    ends = d.probation_ends() if admitted is not None else None
+    days_left = (ends - as_of).days if ends is not None and status in ("in-probation", "overdue", "extended") else None
+    step: NextStep | None = next_step(d, as_of, rules)
+    by_id = {r.id: r for r in rules}
+    deadlines = [{"what": what_of(by_id[f.rule]) if f.rule in by_id else f.rule, "date": f.date,
+                  "rule": f.rule, "status": f.status}
+                 for f in findings if f.status in ("due", "overdue")]
+    return {
+        "member": {"id": d.member.id, "name": d.member.name},
+        "org": d.member.org_name,
+        "stage": stage,
+        "admitted_on": admitted,
+        "probation_ends": ends,
+        "extension_months": d.extension_months() if admitted is not None else 0,
+        "days_left": days_left,
+        "status": status,
+        "events": [{"event": e.event, "on": e.on} for e in d.events],
+        "findings": [f.to_dict() for f in findings],
+        "next_step": step.to_dict() if step is not None else None,
+        "deadlines": deadlines,
+    }
+
+
+def timeline(rules, as_of: date, ref: str | None = None, org: str | None = None,
+             include_all: bool = False) -> list[dict]:
+    """One entry per probationary member (or the one named; `include_all` adds everyone in development)."""
+    member_ids = [find_member(ref).id] if ref else None
+    dev = _development(rules, as_of, org, member_ids)
+    by_member = dev.by_member()
+    wanted = ("probationary",) if not include_all else IN_DEVELOPMENT
+    entries = []
+    for d in dossiers(dev.timeline):
+        stage = d.stage_on(as_of)
+        if ref is None and (stage not in wanted or not d.still_open()):
+            continue
+        entries.append(_entry(d, as_of, by_member.get(d.member.id, []), rules))
+    if ref and not entries:
+        raise NotFoundError(f"“{ref}”不在{org}。")
+    entries.sort(key=lambda e: (e["org"] or "", -_RANK.get(e["stage"] or "", -1),
+                                e["probation_ends"] or date.max, e["member"]["id"]))
+    return entries
+
+
+def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[dict]:
+    """Everything dated up to as_of + within days, and everything already late, sorted by date."""
+    if within < 0:
+        raise InputError(f"--within 应为非负的天数，实际是{within}。")
+    horizon = as_of + timedelta(days=within)
+    root = find_org(org).id if org else None
+    window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
+    facts = load_facts(window, as_of, root)
+    by_id = {r.id: r for r in rules}
+    items = []
+
+    def add(f: Finding, what: str) -> None:
+        items.append({"date": f.date, "what": what, "rule": f.rule, "subject": f.subject.to_dict(),
+                      "message": f.message, "_status": f.status, "_severity": f.severity})
+
+    for f in engine.check(other_rules(rules), facts, window, as_of):
+        if f.status == "due":
+            add(f, what_of(by_id[f.rule]))
+    dev_rules = development_rules(rules)
+    for f in engine.check(dev_rules, facts, ALL_TIME, as_of):
+        if f.status == "overdue" or (f.status == "due" and f.date <= horizon):
+            add(f, what_of(by_id[f.rule]))
+    gap_rule = by_id.get("activist-min-1-year")
+    if gap_rule is not None and gap_rule.enabled:
+        gap = gap_rule.duration("min_gap")
+        for d in dossiers(Timeline(facts, as_of)):
+            act = d.on("activist")
+            if act is None or d.stage_on(as_of) != "activist" or not d.still_open():
+                continue
+            ready = gap.after(act)
+            if as_of <= ready <= horizon:
+                items.append({"date": ready, "what": "candidate", "rule": gap_rule.id,
+                              "subject": d.subject.to_dict(),
+                              "message": f"确定为入党积极分子（{format_date(act)}）将满{gap.label}，"
+                                         f"{format_date(ready)}起可讨论确定为发展对象",
+                              "_status": "due", "_severity": "info"})
+    items.sort(key=lambda i: (i["date"], i["subject"].get("org") or i["subject"]["name"],
+                              i["subject"]["name"], i["rule"]))
+    return items
+
+
+def public_item(item: dict) -> dict:
+    """A due item with only its public keys (date, what, rule, subject, message)."""
+    return {k: v for k, v in item.items() if not k.startswith("_")}
