@@ -16,7 +16,10 @@ size; the schedule is thinned to the requested number (80,000), so about one
 obligation in seven is missed, and the gaps are realistic: a few branches are
 careless and most are diligent, 党小组会 are skipped more often than branch
 meetings, some February meetings fall to the Spring Festival. Some branches are
-founded during the year and some members transfer between branches.
+founded during the year and some members transfer between branches. Everyone
+not yet a full member has a development record (发展纪实) up to their stage, on
+time except for a few late talks, skipped assessments, slow approvals and
+probationary members whose year has run out without a decision.
 """
 from __future__ import annotations
 
@@ -206,6 +209,7 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
 
     # --- members
     new_members: list[bulk.NewMember] = []
+    births: list[date] = []
     people: list[tuple[int, _Person]] = []
     moved_from: list[tuple[int, int]] = []  # (person index, from branch index)
     for bi, (br, n) in enumerate(zip(branches, branch_sizes)):
@@ -222,7 +226,11 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
                 joined = date(rnd.randint(birth.year + 18, year - 1), rnd.randint(1, 12), rnd.randint(1, 28))
                 full = joined.replace(year=joined.year + 1)
             elif stage == "probationary":
-                joined = date(year - 1, 1, 1) + timedelta(days=rnd.randint(200, 540))
+                # admitted within the year before as_of; with gaps, a few whose year of probation
+                # has run out without the branch deciding on their conversion
+                joined = date(year, 5, 1) + timedelta(days=rnd.randint(0, 240))
+                if gaps and rnd.random() < 0.15:
+                    joined = date(year - 1, 7, 1) + timedelta(days=rnd.randint(0, 270))
             since = None
             if br.established_on.year == year:
                 since = br.established_on
@@ -241,6 +249,7 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
                 stage=stage, joined_on=joined, full_since=full, since=since, gender=gender, birth_date=birth,
                 id_number=number, phone=f"1{rnd.choice('3578')}{rnd.randrange(10 ** 9):09d}" if rnd.random() < 0.8 else None))
             people.append((bi, _Person(0, stage, joined, full, since, group)))
+            births.append(birth)
     member_ids = bulk.insert_members(new_members, directory)
     for (bi, p), mid in zip(people, member_ids):
         p.id = mid
@@ -255,17 +264,25 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     stats["memberships"] = len(member_ids) + len(history)
     log(f"人员 {len(member_ids)} 人")
 
+    # --- the development record of everyone not yet a full member
+    as_of = date(year + 1, 4, 30)
+    events = [bulk.NewEvent(p.id, event, on, details)
+              for (bi, p), birth in zip(people, births) if p.stage != "full"
+              for event, on, details in _development(p, birth, year, as_of, rnd, gaps)]
+    stats["events"] = bulk.insert_events(events)
+    log(f"发展纪实 {stats['events']} 条")
+
     # --- sessions: plan everything, thin it to the requested count, then stream it in
     plan = [(bi, item) for bi, br in enumerate(branches) for item in _schedule(br, year, rnd, gaps)]
-    weights = [branches[bi].care * (2.0 if item[1] == "group" else 1.0) for bi, item in plan]
-    keep_ratio = min(1.0, size.sessions / max(1, len(plan)))
-    mean_w = sum(weights) / max(1, len(weights))
-    base = (1 - keep_ratio) / mean_w if gaps else 0.0
-    if gaps and base < 0.01:
-        base = 0.01
-    kept = [(bi, item) for (bi, item), w in zip(plan, weights) if not gaps or rnd.random() >= min(0.95, base * w)]
-    if gaps and len(kept) > size.sessions:
-        kept = sorted(rnd.sample(kept, size.sessions), key=lambda x: (x[0], x[1][0]))
+    kept = plan
+    if gaps:
+        # drop exactly what the requested count leaves out (at least 1%), the careless branches'
+        # meetings and 党小组会 more likely: weighted sampling, key = u ** (1 / weight)
+        drop = max(len(plan) - size.sessions, len(plan) // 100)
+        keys = [rnd.random() ** (1 / (branches[bi].care * (2.0 if item[1] == "group" else 1.0)))
+                for bi, item in plan]
+        dropped = set(sorted(range(len(plan)), key=keys.__getitem__, reverse=True)[:drop])
+        kept = [x for i, x in enumerate(plan) if i not in dropped]
     counts = {"sessions": 0, "attendance": 0}
 
     def rows() -> Iterator[bulk.NewSession]:
@@ -281,6 +298,58 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     stats.update(counts)
     log(f"会议 {counts['sessions']} 次，出勤记录 {counts['attendance']} 条")
     return stats
+
+
+def _development(p: _Person, birth: date, year: int, as_of: date, rnd: random.Random,
+                 gaps: bool) -> list[tuple[str, date, dict | None]]:
+    """The steps of a person's development up to their stage, in order and on time; with gaps,
+    a few talks come late, an assessment is skipped, an approval takes too long."""
+    days = lambda lo, hi: timedelta(days=rnd.randint(lo, hi))  # noqa: E731
+    slip = (lambda share: gaps and rnd.random() < share)  # noqa: E731
+    adult = birth.replace(year=birth.year + 18) + timedelta(days=30)
+    out: list[tuple[str, date, dict | None]] = []
+    if p.stage == "probationary":
+        admitted = p.joined_on
+        candidate = admitted - days(120, 200)
+        activist = candidate - timedelta(days=365) - days(30, 120)
+        applied = max(activist - days(90, 200), adult)
+    elif p.stage == "candidate":
+        candidate = date(year, 1, 1) + days(0, 400)
+        activist = candidate - timedelta(days=365) - (days(-60, -10) if slip(0.1) else days(30, 120))
+        applied = max(activist - days(90, 200), adult)
+    elif p.stage == "activist":
+        activist = date(year - 1, 1, 1) + days(0, 700)
+        applied = max(activist - days(90, 200), adult)
+    else:
+        applied = max(date(year, 1, 1) + days(0, 420), adult)
+    if applied > as_of - timedelta(days=30):
+        applied = as_of - days(30, 60)
+    out.append(("applied", applied, None))
+    out.append(("talked", applied + (days(40, 70) if slip(0.1) else days(7, 25)), None))
+    if p.stage == "applicant":
+        return out
+    if activist <= out[-1][1]:
+        activist = out[-1][1] + days(10, 60)
+    out.append(("activist", activist, None))
+    until = candidate if p.stage != "activist" else as_of
+    last = activist
+    while last + timedelta(days=175) < until:
+        last += days(150, 175)
+        if not slip(0.08):
+            out.append(("assessed", last, None))
+    if p.stage == "activist":
+        return out
+    out.append(("candidate", candidate, None))
+    out.append(("political-review", candidate + days(30, 60), None))
+    out.append(("trained", candidate + days(20, 60), {"days": rnd.choice((3, 5, 7))}))
+    if p.stage == "candidate":
+        return [e for e in out if e[1] <= as_of]
+    out.append(("pre-reviewed", admitted - days(7, 20), None))
+    out.append(("admitted", admitted, None))
+    approved = admitted + (days(100, 150) if slip(0.1) else days(20, 60))
+    out.append(("approved", approved, None))
+    out.append(("oath", approved + days(7, 30), None))
+    return [e for e in out if e[1] <= as_of]
 
 
 def _group_counts(sizes: list[int], total: int, rnd: random.Random) -> list[int]:

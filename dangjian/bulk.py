@@ -1,9 +1,10 @@
 """Bulk writes: many orgs, groups, members, sessions and attendance rows at once.
 
-The write path of `dangjian import` and of the benchmark's generator. Rows go in
-with `insert_many`, a chunk of rows per statement, inside one transaction; names
-are resolved with a fixed number of queries (one per table, or one per thousand
-names for the biggest lookups), never one query per row.
+The write path of `dangjian import` and of the benchmark's generator: orgs, groups,
+members with their memberships, development steps, sessions with their kinds and
+attendance. Rows go in with `insert_many`, a chunk of rows per statement, inside
+one transaction; names are resolved with a fixed number of queries (one per
+table, or one per thousand names for the biggest lookups), never one per row.
 
 These functions trust their caller for the content of each row (the importer
 checks every field with the same helpers as the single-record services); they
@@ -24,10 +25,10 @@ import peewee as pw
 
 from .db import database
 from .errors import AmbiguousError, DatabaseUnavailable, InputError, NotFoundError
-from .models import (Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind,
-                     utcnow)
+from .models import (Attendance, Member, MemberEvent, Membership, Organization, PartyGroup, Session,
+                     SessionKind, utcnow)
 from .periods import format_date
-from .vocab import ATTENDANCE, BRANCH_KINDS, ORG_KINDS, SESSION_KINDS, STAGES
+from .vocab import ATTENDANCE, BRANCH_KINDS, EVENTS, ORG_KINDS, SESSION_KINDS, STAGES
 
 #: Rows per INSERT statement: well under SQLite's 32,766 bound variables for the widest table.
 CHUNK = 500
@@ -86,6 +87,17 @@ class NewMembership:
     group: Ref | None = None
     start: date | None = None
     end: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A step of a member's development (发展纪实), as `member record` writes it."""
+
+    member_id: int
+    event: str
+    on: date
+    details: dict | None = None
     note: str | None = None
 
 
@@ -520,6 +532,24 @@ def insert_memberships(rows: Iterable[NewMembership], directory: Directory | Non
         _insert(Membership, [Membership.member, Membership.org, Membership.group, Membership.start,
                              Membership.end, Membership.note], values)
         return len(values)
+
+
+def insert_events(rows: Iterable[NewEvent]) -> int:
+    """Insert development steps of existing members; returns how many.
+
+    Unlike `member record`, this neither moves the stage nor warns: the caller writes
+    members whose stage and dates already follow their steps.
+    """
+    values = []
+    for r in rows:
+        if r.event not in EVENTS:
+            raise InputError(f"未知的发展纪实事项“{r.event}”。")
+        values.append((r.member_id, r.event, r.on, r.details or None, r.note))
+    now = utcnow()
+    with database.atomic():
+        _insert(MemberEvent, [MemberEvent.member, MemberEvent.event, MemberEvent.on, MemberEvent.details,
+                              MemberEvent.note, MemberEvent.created_at], [v + (now,) for v in values])
+    return len(values)
 
 
 def insert_kinds(pairs: Iterable[tuple[int, str]]) -> int:

@@ -9,7 +9,8 @@ from playhouse.test_utils import count_queries
 
 from dangjian import bulk
 from dangjian.errors import InputError
-from dangjian.models import MODELS, Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind
+from dangjian.models import (MODELS, Attendance, Member, MemberEvent, Membership, Organization, PartyGroup,
+                             Session, SessionKind)
 
 
 def counts() -> dict[str, int]:
@@ -180,3 +181,20 @@ def test_insert_without_returning_takes_consecutive_ids(db, monkeypatch):
     ids = bulk.insert_sessions(rows)
     assert [Session.get_by_id(i).topic for i in ids] == [r.topic for r in rows]
     assert set(Member.select(Member.id).tuples()) == {(m,) for m in members}
+
+
+def test_development_steps_go_in_with_their_details(db):
+    _, members = _county(1)
+    n = bulk.insert_events([
+        bulk.NewEvent(members[0], "applied", date(2022, 1, 5)),
+        bulk.NewEvent(members[0], "trained", date(2023, 3, 1), {"days": 5}),
+        bulk.NewEvent(members[1], "publicized", date(2023, 4, 1), {"until": "2023-04-10"}, note="公示"),
+    ])
+    assert n == 3
+    rows = {(e.member_id, e.event): e for e in MemberEvent.select()}
+    assert rows[(members[0], "trained")].details == {"days": 5}
+    assert rows[(members[0], "applied")].details == {} and rows[(members[0], "applied")].on == date(2022, 1, 5)
+    assert rows[(members[1], "publicized")].note == "公示"
+    with pytest.raises(InputError, match="未知的发展纪实事项"):
+        bulk.insert_events([bulk.NewEvent(members[0], "promoted", date(2023, 1, 1))])
+    assert MemberEvent.select().count() == 3
