@@ -10,7 +10,7 @@ runs, each as its own process, and records the wall time (median of --repeat
 runs) and the peak memory (maximum resident set size of the process):
 
 - `check` for the year over every org (table and JSON), and for one branch;
-- `timeline` and `due`, when this version of dangjian has them;
+- `timeline` (and `timeline --all`) and `due`, when this version of dangjian has them;
 - `member list` (table and CSV) and `member list --org` for one branch;
 - the read floor: ONE SQL query that reads the sessions of the window check
   reads, joined with their attendance, fetched into Python; check's time is
@@ -168,6 +168,8 @@ def bench_backend(label: str, target: str, size: str, repeat: int, load: bool) -
         if _has_command(extra):
             args = ["--as-of", AS_OF.isoformat()] if _accepts(extra, "--as-of") else []
             runs[extra] = dj + [extra, *args]
+            if extra == "timeline" and _accepts(extra, "--all"):
+                runs["timeline-all"] = dj + [extra, "--all", *args]
     runs.update({
         "member-list": dj + ["member", "list"],
         "member-list-csv": dj + ["member", "list", "--format", "csv"],
@@ -217,7 +219,8 @@ def report(out: dict) -> str:
     labels = [
         ("load", "载入数据（generate.py）"), ("check-all", "check 全县一年（表格）"),
         ("check-all-json", "check 全县一年（JSON）"), ("check-branch", "check 一个支部"),
-        ("timeline", "timeline"), ("due", "due"), ("member-list", "member list（表格）"),
+        ("timeline", "timeline（预备党员）"), ("timeline-all", "timeline --all（全部发展对象等）"),
+        ("due", "due"), ("member-list", "member list（表格）"),
         ("member-list-csv", "member list（CSV）"), ("member-list-branch", "member list --org 一个支部"),
     ]
     head = ["操作"] + [f"{b} 秒：中位数（最快）" for b in backends] + [f"{b} 峰值MB" for b in backends] + ["目标"]
