@@ -308,6 +308,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "due": ("commands_timeline", "due", "今后若干天内到期和已经逾期的事项。"),
     "rules": ("commands_check", "rules", "检查规则。"),
     "demo": ("commands_demo", "demo", "生成示例数据库并打印检查结果。"),
+    "import": ("commands_import", "import_", "批量导入：从 CSV 导入组织、党员、会议。"),
     "db": ("commands_db", "db_group", "数据库：版本、升级、备份与恢复。"),
     "log": ("commands_db", "log", "操作日志：何时、何人、用什么命令改了什么。"),
 }

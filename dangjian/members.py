@@ -27,11 +27,12 @@ def _branch(ref: str) -> Organization:
     return org
 
 
-def add_member(name: str, org: str, group: str | None = None, stage: str = "full",
-               joined_on: date | None = None, full_since: date | None = None,
-               since: date | None = None, gender: str | None = None, birth_date: date | None = None,
-               id_number: str | None = None, phone: str | None = None, education: str | None = None,
-               unit: str | None = None, job: str | None = None) -> Member:
+def check_member_fields(name: str, stage: str = "full", gender: str | None = None,
+                        birth_date: date | None = None, id_number: str | None = None,
+                        phone: str | None = None, joined_on: date | None = None,
+                        full_since: date | None = None, since: date | None = None) -> dict:
+    """Validate and normalise a new member's own fields (no database): name, stage, gender,
+    birth_date, id_number and phone, checked against each other and the dates."""
     name = (name or "").strip()
     if not name:
         raise InputError("姓名不能为空。")
@@ -59,6 +60,18 @@ def add_member(name: str, org: str, group: str | None = None, stage: str = "full
         for what, d in (("入党日期", joined_on), ("转正日期", full_since), ("转入日期", since)):
             if d is not None and d < birth_date:
                 raise InputError(f"{what}{format_date(d)}早于出生日期{format_date(birth_date)}。")
+    return {"name": name, "stage": stage, "gender": gender, "birth_date": birth_date,
+            "id_number": id_number, "phone": phone}
+
+
+def add_member(name: str, org: str, group: str | None = None, stage: str = "full",
+               joined_on: date | None = None, full_since: date | None = None,
+               since: date | None = None, gender: str | None = None, birth_date: date | None = None,
+               id_number: str | None = None, phone: str | None = None, education: str | None = None,
+               unit: str | None = None, job: str | None = None) -> Member:
+    fields = check_member_fields(name, stage, gender, birth_date, id_number, phone, joined_on, full_since, since)
+    name, stage, gender, birth_date, id_number, phone = (
+        fields[k] for k in ("name", "stage", "gender", "birth_date", "id_number", "phone"))
     with database.atomic():
         branch = _branch(org)
         if since is not None:

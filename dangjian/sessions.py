@@ -82,11 +82,8 @@ def _resolve_person(ref: str, org: Organization, on: date, role: str) -> Member:
             raise NotFoundError(f"没有找到{role}“{ref}”。") from None
 
 
-def add_session(kinds: list[str], held_on: date, org: str | None = None, group: str | None = None,
-                hours=None, topic: str | None = None, location: str | None = None,
-                host: str | None = None, recorder: str | None = None, lecturer: str | None = None,
-                attendance: AttendanceInput | None = None, for_year: int | None = None,
-                minutes: str | None = None, decisions: str | None = None) -> Session:
+def parse_kinds(kinds: list[str]) -> list[str]:
+    """Session kinds as typed (slugs or labels, each maybe "a,b" or "a、b") -> distinct slugs."""
     if not kinds:
         raise InputError(f"请用 --kind 给出会议类型，可用的有：{SESSION_KINDS.choices()}。")
     parsed = []
@@ -97,11 +94,38 @@ def add_session(kinds: list[str], held_on: date, org: str | None = None, group: 
                 parsed.append(slug)
     if not parsed:
         raise InputError(f"请用 --kind 给出会议类型，可用的有：{SESSION_KINDS.choices()}。")
+    return parsed
+
+
+def check_for_year(for_year: int | None, held_on: date) -> None:
+    if for_year is not None and for_year not in (held_on.year, held_on.year - 1):
+        raise InputError(f"所属年度{for_year}不对：{format_date(held_on)}召开的会议只能算作{held_on.year - 1}年或{held_on.year}年的。")
+
+
+def check_holder(parsed: list[str], grp, held_on: date) -> None:
+    """A group's session: the group exists that day and the kinds are a group's; else no group kinds."""
+    if grp is not None:
+        if grp.established_on is not None and held_on < grp.established_on:
+            raise InputError(f"党小组“{grp.name}”在{format_date(held_on)}尚未成立。")
+        if grp.dissolved_on is not None and held_on >= grp.dissolved_on:
+            raise InputError(f"党小组“{grp.name}”已于{format_date(grp.dissolved_on)}撤销。")
+        bad = [k for k in parsed if k in _BRANCH_ONLY]
+        if bad:
+            raise InputError(f"{SESSION_KINDS.label(bad[0])}由党支部召开，不能记在党小组“{grp.name}”名下。")
+    elif any(k in GROUP_SESSION_KINDS for k in parsed):
+        raise InputError("党小组会须用 --group 指明是哪个党小组。")
+
+
+def add_session(kinds: list[str], held_on: date, org: str | None = None, group: str | None = None,
+                hours=None, topic: str | None = None, location: str | None = None,
+                host: str | None = None, recorder: str | None = None, lecturer: str | None = None,
+                attendance: AttendanceInput | None = None, for_year: int | None = None,
+                minutes: str | None = None, decisions: str | None = None) -> Session:
+    parsed = parse_kinds(kinds)
     if not org and not group:
         raise InputError("请用 --org 给出党支部，或用 --group 给出党小组。")
     hours_value = _parse_hours(hours)
-    if for_year is not None and for_year not in (held_on.year, held_on.year - 1):
-        raise InputError(f"所属年度{for_year}不对：{format_date(held_on)}召开的会议只能算作{held_on.year - 1}年或{held_on.year}年的。")
+    check_for_year(for_year, held_on)
     attendance = attendance or AttendanceInput()
 
     with database.atomic():
@@ -110,16 +134,7 @@ def add_session(kinds: list[str], held_on: date, org: str | None = None, group: 
         if grp is not None:
             branch = Organization.get_by_id(grp.org_id)
         _live_on(branch, held_on, "组织")
-        if grp is not None:
-            if grp.established_on is not None and held_on < grp.established_on:
-                raise InputError(f"党小组“{grp.name}”在{format_date(held_on)}尚未成立。")
-            if grp.dissolved_on is not None and held_on >= grp.dissolved_on:
-                raise InputError(f"党小组“{grp.name}”已于{format_date(grp.dissolved_on)}撤销。")
-            bad = [k for k in parsed if k in _BRANCH_ONLY]
-            if bad:
-                raise InputError(f"{SESSION_KINDS.label(bad[0])}由党支部召开，不能记在党小组“{grp.name}”名下。")
-        elif any(k in GROUP_SESSION_KINDS for k in parsed):
-            raise InputError("党小组会须用 --group 指明是哪个党小组。")
+        check_holder(parsed, grp, held_on)
 
         host_m = _resolve_person(host, branch, held_on, "主持人") if host else None
         recorder_m = _resolve_person(recorder, branch, held_on, "记录人") if recorder else None
