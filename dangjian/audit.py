@@ -14,9 +14,7 @@ audited the day it is written. Never prints, never imports click.
 """
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,6 +52,8 @@ _paused: ContextVar[bool] = ContextVar("dangjian_audit_paused", default=False)
 def os_user() -> str:
     """The OS user name, or the numeric uid when the system has no name for it."""
     try:
+        import getpass  # here, not at start-up: read commands never need it
+
         return getpass.getuser()
     except Exception:  # no USER/LOGNAME and no passwd entry (containers)
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
@@ -61,6 +61,8 @@ def os_user() -> str:
 
 def host_name() -> str | None:
     try:
+        import socket
+
         return socket.gethostname() or None
     except OSError:
         return None

@@ -229,11 +229,13 @@ def _table_options(db: pw.Database) -> None:
 
 def create_schema(db: pw.Database, upgrade: bool = True):
     """Create the tables of a new database; upgrade an older one (returns what was done)."""
-    from . import migrations
     from .models import MODELS, SchemaVersion
 
     _table_options(db)
     if SchemaVersion.table_exists():
+        if SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() == SCHEMA_VERSION:
+            return None  # the common case: nothing to upgrade, no need to load the migrations
+        from . import migrations
         return migrations.upgrade(db) if upgrade else migrations.check_version(db)
     with db.atomic():
         if not SchemaVersion.table_exists():  # another program may have just created it

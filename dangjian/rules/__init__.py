@@ -9,7 +9,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -92,7 +91,7 @@ def _rule_from_table(rule_id: str, table: dict[str, Any], origin: str) -> Rule:
 def builtin_rules() -> RuleSet:
     """Every rule shipped with the package, in file then table order."""
     rules: list[Rule] = []
-    folder = resources.files(__name__)
+    folder = Path(__file__).parent  # the package is installed as files, never zipped
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
