@@ -370,6 +370,23 @@ class Audited:
         return super().rollback()
 
 
+def note_insert(db: pw.Database, model: type[pw.Model], fields: list[pw.Field], rows: list,
+                ids: list[int] | None = None) -> None:
+    """Capture an insert that was sent as prepared SQL text (the bulk path), as `execute` would."""
+    if not isinstance(db, Audited) or not _capturing() or model._meta.table_name in UNAUDITED:
+        return
+    rec = _insert_record(model.insert_many(rows, fields=fields))
+    if rec is None or not rec.count:
+        return
+    if ids:
+        rec.ids = list(ids)
+        for rid in ids:
+            rec.ref(rec.entity, rid)
+        for rid, row in zip(ids, rec.rows):
+            row["id"] = rid
+    db._audit_state.records.append(rec)
+
+
 # ---------------------------------------------------------------- writing entries
 
 def _merge(records: list[_Record]) -> tuple[list[dict], dict[str, set[int]], bool]:

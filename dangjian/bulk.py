@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import peewee as pw
 
+from .audit import note_insert
 from .db import database
 from .errors import AmbiguousError, DatabaseUnavailable, InputError, NotFoundError
 from .models import (Attendance, Member, MemberEvent, Membership, Organization, PartyGroup, Session,
@@ -360,6 +361,7 @@ def _insert(model: type[pw.Model], fields: list[pw.Field], rows: Iterable[tuple]
                 _STATEMENTS[shape + (n,)] = sql
         cursor = db.execute_sql(sql, params)
         if not want_ids:
+            note_insert(db, model, fields, chunk)
             continue
         if returning:
             # ids are handed out in the order of the VALUES list, so sorted ids follow the rows
@@ -374,6 +376,7 @@ def _insert(model: type[pw.Model], fields: list[pw.Field], rows: Iterable[tuple]
             seen = model.select().where((pk >= got[0]) & (pk <= got[-1])).count()
             if seen != n:
                 raise DatabaseUnavailable("数据库正被另一个程序同时写入，批量写入已全部撤销，请稍后再试。")
+        note_insert(db, model, fields, chunk, got)
         ids.extend(got)
     return ids
 

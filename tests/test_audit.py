@@ -213,3 +213,21 @@ def test_describe_changes_reads_back_a_stored_summary(db, text):
         members.add_member("王建国", "支部")
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
     assert audit.describe_changes(entry.changes).startswith(text)
+
+
+def test_bulk_import_is_recorded_with_every_member_it_wrote(run, tmp_path):
+    orgs_csv = tmp_path / "组织.csv"
+    orgs_csv.write_text("名称,类型,上级\n城关镇党委,党委,\n城关镇第一党支部,党支部,城关镇党委\n", encoding="utf-8")
+    people = tmp_path / "党员.csv"
+    people.write_text("姓名,支部,党小组\n" + "".join(f"党员{i},城关镇第一党支部,第一党小组\n" for i in range(60)),
+                      encoding="utf-8-sig")
+    ok(run("import", "orgs", str(orgs_csv)))
+    ok(run("import", "members", str(people)))
+    log = entries(run)
+    assert [e["action"] for e in log][-2:] == ["import orgs", "import members"]
+    changes = {c["entity"]: c for c in log[-1]["changes"]["changes"]}
+    assert changes["member"]["count"] == 60 and changes["membership"]["count"] == 60
+    assert changes["party_group"]["count"] == 1
+    # past the rows kept in full, every member is still linked: `log --member` finds the 60th
+    found = json.loads(ok(run("log", "--member", "党员59", "--format", "json")))
+    assert [e["action"] for e in found] == ["import members"]
