@@ -6,6 +6,7 @@ their branch, and their events); scoping (--org) filters in SQL, never per row.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
@@ -157,8 +158,8 @@ def load_development(orgs: list[OrgFact], as_of: date, org_ids: set[int] | None 
                   on=((Membership.member == Member.id) &
                       (Membership.start.is_null() | (Membership.start <= as_of))))
             .where(who)
-            .order_by(Member.id)
-            .tuples())
+            .order_by(Member.id))
+    rows = _rows(rows, (4, 5, 6, 8, 9))
     names = {o.id: o.name for o in orgs}
     people: dict[int, tuple] = {}
     branch: dict[int, tuple] = {}
@@ -184,8 +185,10 @@ def load_development(orgs: list[OrgFact], as_of: date, org_ids: set[int] | None 
           .join(Member)
           .where(who)
           .order_by(MemberEvent.member, MemberEvent.on, MemberEvent.id))
-    events = tuple(EventFact(member_id=mid, event=event, on=on, details=details or {}, id=eid)
-                   for eid, mid, event, on, details in eq.tuples())
+    events = tuple(EventFact(member_id=mid, event=event, on=on,
+                             details=(json.loads(details) if isinstance(details, str) and details else details) or {},
+                             id=eid)
+                   for eid, mid, event, on, details in _rows(eq, (3,)))
     recorded: dict[int, set[str]] = defaultdict(set)
     for e in events:
         recorded[e.member_id].add(e.event)
