@@ -28,6 +28,8 @@ from typing import Any, Iterable, Iterator
 
 import peewee as pw
 
+from .audit import jsonable
+
 from . import audit
 from .db import SCHEMA_VERSION
 from .errors import InputError
@@ -48,15 +50,7 @@ def data_models() -> list[type[pw.Model]]:
 # ---------------------------------------------------------------- values
 
 def to_json(field: pw.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
+    return jsonable(value)  # the same text the audit trail uses: ISO dates, exact decimals
 
 
 def from_json(field: pw.Field, value: Any) -> Any:

@@ -17,7 +17,7 @@ from .db import database
 from .engine import MembershipFact, is_on_roster
 from .errors import InputError, NotFoundError
 from .lookup import find_group, find_member, find_org, members_of_org_on
-from .models import Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind
+from .models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
 from .orgs import _live_on
 from .periods import format_date
 from .queries import load_orgs, subtree

@@ -15,7 +15,6 @@ A schedule file is TOML with one table per year:
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from .errors import InputError
 from .periods import parse_date
+from .tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -139,17 +139,7 @@ def parse_schedules(data: dict[str, Any], origin: str) -> dict[int, YearSchedule
 
 
 def load_schedules(path: str | Path) -> dict[int, YearSchedule]:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"节假日文件“{path}”不存在。") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取节假日文件“{path}”：{exc}。") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"节假日文件“{path}”不是有效的 TOML：{exc}。") from None
+    data = read_toml(path, "节假日文件")
     return parse_schedules(data, str(path))
 
 

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from ..errors import InputError, RulesError
 from ..periods import Duration, parse_duration
+from ..tomlfile import read_toml
 
 SEVERITIES = ("error", "warning", "info")
 #: Params whose value is a duration written as text ("3 months").
@@ -162,15 +163,5 @@ def load_rules(override_file: str | Path | None = None) -> RuleSet:
     rules = builtin_rules()
     if override_file is None:
         return rules
-    path = Path(override_file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RulesError(f"规则文件“{override_file}”不存在。") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件“{override_file}”：{exc}。") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"规则文件“{override_file}”不是有效的 TOML：{exc}。") from None
+    data = read_toml(override_file, "规则文件", RulesError)
     return apply_overrides(rules, data, str(override_file))
