@@ -10,6 +10,8 @@ number of queries, never one per row. Never prints: progress goes to a callback.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import csv
 import io
 import re
@@ -317,21 +319,26 @@ def run_import(source: CsvFile, dry_run: bool = False, skip_invalid: bool = Fals
     return report
 
 
-class _Import:
+class _Import(ABC):
+    """One kind of import: check every row, summarise what would change, write the good rows."""
+
     def __init__(self, source: CsvFile, tick: Progress):
         self.source = source
         self.tick = tick
         self.rows = [_Row(line, values, source.headers) for line, values in source.rows]
         self.directory = bulk.Directory.load()
 
+    @abstractmethod
     def check(self) -> None:
-        raise NotImplementedError
+        """Implemented by each kind of import."""
 
+    @abstractmethod
     def summarize(self, good: list[_Row], report: ImportReport) -> None:
-        raise NotImplementedError
+        """Implemented by each kind of import."""
 
+    @abstractmethod
     def write(self, good: list[_Row]) -> None:
-        raise NotImplementedError
+        """Implemented by each kind of import."""
 
 
 # ---------------------------------------------------------------- orgs
