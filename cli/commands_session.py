@@ -1,13 +1,11 @@
 """`dangjian session …`."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from dangjian import sessions
-from dangjian.errors import InputError
 from dangjian.periods import format_date
+from dangjian.userfiles import read_text
 from dangjian.vocab import ATTENDANCE, SESSION_KINDS
 
 from .main import DATE, FORMAT_OPTION, App, pass_app
@@ -53,14 +51,7 @@ def session_add(app: App, org_ref, group_ref, kinds, on, hours, topic, location,
           --present 王建国,李娜 --absent 刘洋
       dangjian session add --org 机关党支部 --kind 组织生活会 --on 2022-01-18 --for-year 2021 --all-present
     """
-    text = None
-    if minutes:
-        try:
-            text = Path(minutes).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError(f"会议记录文件“{minutes}”不存在。") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"无法读取会议记录文件“{minutes}”（须为 UTF-8 文本）：{exc}。") from None
+    text = read_text(minutes, "会议记录文件") if minutes else None
     app.db
     attendance = sessions.AttendanceInput(
         all_present=all_present, present=sessions.split_names(present),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Finding, Window, check
+from .engine import Finding, Window, check, summarize
 from .errors import InputError
 from .lookup import find_org
 from .periods import format_date
@@ -19,7 +19,6 @@ class CheckResult:
     findings: list[Finding]
 
     def to_dict(self) -> dict:
-        from .engine import summarize
         return {"as_of": self.as_of.isoformat(), "from": self.window.start.isoformat(),
                 "to": self.window.end.isoformat(),
                 "findings": [f.to_dict() for f in self.findings],

@@ -17,7 +17,7 @@ from .models import Member, MemberEvent, Membership, Organization, PartyGroup
 from .orgs import _live_on
 from .periods import format_date
 from .queries import load_orgs, subtree
-from .vocab import BRANCH_KINDS, GENDERS, ORG_KINDS, STAGES
+from .vocab import BRANCH_KINDS, GENDERS, MEMBER_STATUSES, ORG_KINDS, STAGES
 
 
 def _branch(ref: str) -> Organization:
@@ -157,7 +157,7 @@ def transfer_member(ref: str, on: date, to: str | None = None, out: bool = False
     with database.atomic():
         m = find_member(ref)
         if m.status != "active":
-            raise InputError(f"{m.name}的状态是“{_status_label(m.status)}”，不能再转接。")
+            raise InputError(f"{m.name}的状态是“{MEMBER_STATUSES.label(m.status)}”，不能再转接。")
         current = Membership.get_or_none((Membership.member == m.id) & Membership.end.is_null())
         if current is None:
             raise InputError(f"{m.name}目前没有组织关系，无法转接。")
@@ -186,8 +186,3 @@ def transfer_member(ref: str, on: date, to: str | None = None, out: bool = False
             m.status = "transferred-out"
             m.save()
         return {"member": m.name, "from": src.name, "to": dst.name if dst else None, "on": on}
-
-
-def _status_label(status: str) -> str:
-    from .vocab import MEMBER_STATUSES
-    return MEMBER_STATUSES.label(status)

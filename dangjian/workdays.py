@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import InputError
 from .periods import parse_date
-from .tomlfile import read_toml
+from .userfiles import read_toml
 
 
 @dataclass(frozen=True)

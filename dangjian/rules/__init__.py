@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ..errors import InputError, RulesError
 from ..periods import Duration, parse_duration
-from ..tomlfile import read_toml
+from ..userfiles import read_toml
 
 SEVERITIES = ("error", "warning", "info")
 #: Params whose value is a duration written as text ("3 months").
