@@ -21,24 +21,25 @@ not yet a full member has a development record (发展纪实) up to their stage,
 time except for a few late talks, skipped assessments, slow approvals and
 probationary members whose year has run out without a decision.
 """
+
 from __future__ import annotations
 
 import argparse
 import random
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dangjian import bulk  # noqa: E402
-from dangjian.db import close_database, create_schema, database, drop_schema, open_database  # noqa: E402
-from dangjian.identity import check_digit  # noqa: E402
+from dangjian.domain.identity import check_digit  # noqa: E402
+from dangjian.store import bulk  # noqa: E402
+from dangjian.store.connection import close_database, create_schema, database, drop_schema, open_database  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,134 @@ SIZES = {
     "tiny": Size(branches=4, groups=8, members=120, sessions=160),
 }
 
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-_GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉鹏飞红梅玉兰志强海燕立新春梅永明晓东"
-          "国庆建华德明淑珍振华玉梅晓红丽娟志刚俊杰宏伟雪梅金凤凤英云霞海涛子豪欣怡宇轩梓涵浩然诗琪")
-_PLACES = ("城关", "东关", "西关", "南关", "北关", "河口", "新集", "柳林", "杨庄", "李庄", "王集", "高桥", "石桥", "龙泉",
-           "青山", "白马", "黄土", "红旗", "长岭", "双河", "三里", "五里", "七里", "九龙", "凤凰", "莲花", "桃园", "梨园",
-           "枣林", "杏花", "松林", "竹园", "马场", "牛山", "羊角", "鹿鸣", "金沙", "银杏", "铜山", "铁炉", "古城", "新城",
-           "平原", "丰乐", "太平", "永安", "长兴", "广福", "兴隆", "和平")
-_VILLAGES = ("东", "西", "南", "北", "前", "后", "上", "下", "中", "大", "小", "新", "老", "高", "低", "张", "王", "李",
-             "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡")
-_OFFICES = ("教育", "卫健", "财政", "交通", "水利", "农业农村", "自然资源", "住建", "民政", "人社", "市场监管", "应急管理",
-            "公安", "司法", "审计", "统计", "税务", "供电", "邮政", "融媒体中心")
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉鹏飞红梅玉兰志强海燕立新春梅永明晓东"
+    "国庆建华德明淑珍振华玉梅晓红丽娟志刚俊杰宏伟雪梅金凤凤英云霞海涛子豪欣怡宇轩梓涵浩然诗琪"
+)
+_PLACES = (
+    "城关",
+    "东关",
+    "西关",
+    "南关",
+    "北关",
+    "河口",
+    "新集",
+    "柳林",
+    "杨庄",
+    "李庄",
+    "王集",
+    "高桥",
+    "石桥",
+    "龙泉",
+    "青山",
+    "白马",
+    "黄土",
+    "红旗",
+    "长岭",
+    "双河",
+    "三里",
+    "五里",
+    "七里",
+    "九龙",
+    "凤凰",
+    "莲花",
+    "桃园",
+    "梨园",
+    "枣林",
+    "杏花",
+    "松林",
+    "竹园",
+    "马场",
+    "牛山",
+    "羊角",
+    "鹿鸣",
+    "金沙",
+    "银杏",
+    "铜山",
+    "铁炉",
+    "古城",
+    "新城",
+    "平原",
+    "丰乐",
+    "太平",
+    "永安",
+    "长兴",
+    "广福",
+    "兴隆",
+    "和平",
+)
+_VILLAGES = (
+    "东",
+    "西",
+    "南",
+    "北",
+    "前",
+    "后",
+    "上",
+    "下",
+    "中",
+    "大",
+    "小",
+    "新",
+    "老",
+    "高",
+    "低",
+    "张",
+    "王",
+    "李",
+    "刘",
+    "陈",
+    "杨",
+    "赵",
+    "黄",
+    "周",
+    "吴",
+    "徐",
+    "孙",
+    "马",
+    "朱",
+    "胡",
+)
+_OFFICES = (
+    "教育",
+    "卫健",
+    "财政",
+    "交通",
+    "水利",
+    "农业农村",
+    "自然资源",
+    "住建",
+    "民政",
+    "人社",
+    "市场监管",
+    "应急管理",
+    "公安",
+    "司法",
+    "审计",
+    "统计",
+    "税务",
+    "供电",
+    "邮政",
+    "融媒体中心",
+)
 _REASONS = ("出差", "病假", "事假", "下乡调研", "参加培训", "外出务工", "值班", "照顾家人")
 _CN_NUM = "一二三四五六七八九十"
-_TOPICS = ("学习党的二十大精神", "学习习近平新时代中国特色社会主义思想", "学习党章党规", "开展志愿服务",
-           "重温入党誓词", "参观红色教育基地", "学习先进典型事迹", "学习主题教育读本", "讨论年度工作计划", "学习党史")
+_TOPICS = (
+    "学习党的二十大精神",
+    "学习习近平新时代中国特色社会主义思想",
+    "学习党章党规",
+    "开展志愿服务",
+    "重温入党誓词",
+    "参观红色教育基地",
+    "学习先进典型事迹",
+    "学习主题教育读本",
+    "讨论年度工作计划",
+    "学习党史",
+)
 
 
 def _cn(n: int) -> str:
@@ -105,8 +218,9 @@ class _Person:
     def on_roster(self, d: date) -> bool:
         if self.full_on(d):
             return True
-        return self.here(d) and self.stage in ("probationary", "full") and (
-            self.joined_on is None or self.joined_on <= d)
+        return (
+            self.here(d) and self.stage in ("probationary", "full") and (self.joined_on is None or self.joined_on <= d)
+        )
 
 
 @dataclass
@@ -143,8 +257,9 @@ def _name(rnd: random.Random) -> str:
     return rnd.choice(_SURNAMES) + given
 
 
-def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
-             log: Callable[[str], None] = lambda s: None) -> dict:
+def generate(
+    size: Size, year: int = 2023, seed: int = 1, gaps: bool = True, log: Callable[[str], None] = lambda s: None
+) -> dict:
     """Fill the open database (schema created, no rows needed) with the county; returns counts."""
     rnd = random.Random(seed)
     used_numbers: set[str] = set()
@@ -188,16 +303,15 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
         groups = [f"第{_cn(g + 1)}党小组" for g in range(group_counts[b])]
         branches.append(_Branch(name, founded, groups, [], care=rnd.choice((0.3,) * 14 + (1.0,) * 5 + (3.0,))))
     _unique_names(orgs)
-    for br, o in zip(branches, orgs[1 + n_committees:]):
+    for br, o in zip(branches, orgs[1 + n_committees :]):
         br.name = o.name
     log(f"组织 {len(orgs)} 个")
     org_ids = bulk.insert_orgs(orgs, directory)
-    branch_ids = org_ids[1 + n_committees:]
+    branch_ids = org_ids[1 + n_committees :]
     stats["orgs"] = len(org_ids)
 
     # --- groups
-    new_groups = [bulk.NewGroup(g, oid, br.established_on) for oid, br in zip(branch_ids, branches)
-                  for g in br.groups]
+    new_groups = [bulk.NewGroup(g, oid, br.established_on) for oid, br in zip(branch_ids, branches) for g in br.groups]
     group_ids = bulk.insert_groups(new_groups, directory)
     group_id_of: dict[tuple[int, int], int] = {}
     it = iter(group_ids)
@@ -214,8 +328,7 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     moved_from: list[tuple[int, int]] = []  # (person index, from branch index)
     for bi, (br, n) in enumerate(zip(branches, branch_sizes)):
         for j in range(n):
-            stage = rnd.choices(("full", "probationary", "candidate", "activist", "applicant"),
-                                (88, 4, 2, 3, 3))[0]
+            stage = rnd.choices(("full", "probationary", "candidate", "activist", "applicant"), (88, 4, 2, 3, 3))[0]
             if j < 3 and stage != "full":
                 stage = "full"  # the secretary and committee members
             birth = date(rnd.randint(1945, 2002), rnd.randint(1, 12), rnd.randint(1, 28))
@@ -244,10 +357,21 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
             if number is not None:
                 gender = "male" if int(number[16]) % 2 else "female"
             group = (j % len(br.groups)) if br.groups and rnd.random() < 0.92 else None
-            new_members.append(bulk.NewMember(
-                name=_name(rnd), org=branch_ids[bi], group=group_id_of[(bi, group)] if group is not None else None,
-                stage=stage, joined_on=joined, full_since=full, since=since, gender=gender, birth_date=birth,
-                id_number=number, phone=f"1{rnd.choice('3578')}{rnd.randrange(10 ** 9):09d}" if rnd.random() < 0.8 else None))
+            new_members.append(
+                bulk.NewMember(
+                    name=_name(rnd),
+                    org=branch_ids[bi],
+                    group=group_id_of[(bi, group)] if group is not None else None,
+                    stage=stage,
+                    joined_on=joined,
+                    full_since=full,
+                    since=since,
+                    gender=gender,
+                    birth_date=birth,
+                    id_number=number,
+                    phone=f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}" if rnd.random() < 0.8 else None,
+                )
+            )
             people.append((bi, _Person(0, stage, joined, full, since, group)))
             births.append(birth)
     member_ids = bulk.insert_members(new_members, directory)
@@ -257,8 +381,10 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     for i, src in moved_from:  # until the transfer they belonged to their old branch
         p = people[i][1]
         branches[src].people.append(replace(p, since=None, until=p.since, group=None))
-    history = [bulk.NewMembership(people[i][1].id, branch_ids[src], None, None, people[i][1].since,
-                                  note="转出") for i, src in moved_from]
+    history = [
+        bulk.NewMembership(people[i][1].id, branch_ids[src], None, None, people[i][1].since, note="转出")
+        for i, src in moved_from
+    ]
     bulk.insert_memberships(history, directory)
     stats["members"] = len(member_ids)
     stats["memberships"] = len(member_ids) + len(history)
@@ -266,9 +392,12 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
 
     # --- the development record of everyone not yet a full member
     as_of = date(year + 1, 4, 30)
-    events = [bulk.NewEvent(p.id, event, on, details)
-              for (bi, p), birth in zip(people, births) if p.stage != "full"
-              for event, on, details in _development(p, birth, year, as_of, rnd, gaps)]
+    events = [
+        bulk.NewEvent(p.id, event, on, details)
+        for (bi, p), birth in zip(people, births)
+        if p.stage != "full"
+        for event, on, details in _development(p, birth, year, as_of, rnd, gaps)
+    ]
     stats["events"] = bulk.insert_events(events)
     log(f"发展纪实 {stats['events']} 条")
 
@@ -279,8 +408,7 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
         # drop exactly what the requested count leaves out (at least 1%), the careless branches'
         # meetings and 党小组会 more likely: weighted sampling, key = u ** (1 / weight)
         drop = max(len(plan) - size.sessions, len(plan) // 100)
-        keys = [rnd.random() ** (1 / (branches[bi].care * (2.0 if item[1] == "group" else 1.0)))
-                for bi, item in plan]
+        keys = [rnd.random() ** (1 / (branches[bi].care * (2.0 if item[1] == "group" else 1.0))) for bi, item in plan]
         dropped = set(sorted(range(len(plan)), key=keys.__getitem__, reverse=True)[:drop])
         kept = [x for i, x in enumerate(plan) if i not in dropped]
     counts = {"sessions": 0, "attendance": 0}
@@ -288,8 +416,17 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     def rows() -> Iterator[bulk.NewSession]:
         for bi, (held_on, what, kinds, gi, for_year) in kept:
             br = branches[bi]
-            s = _session(br, branch_ids[bi], group_id_of.get((bi, gi)) if gi is not None else None,
-                         held_on, what, kinds, gi, for_year, rnd)
+            s = _session(
+                br,
+                branch_ids[bi],
+                group_id_of.get((bi, gi)) if gi is not None else None,
+                held_on,
+                what,
+                kinds,
+                gi,
+                for_year,
+                rnd,
+            )
             counts["sessions"] += 1
             counts["attendance"] += len(s.attendance)
             yield s
@@ -300,12 +437,13 @@ def generate(size: Size, year: int = 2023, seed: int = 1, gaps: bool = True,
     return stats
 
 
-def _development(p: _Person, birth: date, year: int, as_of: date, rnd: random.Random,
-                 gaps: bool) -> list[tuple[str, date, dict | None]]:
+def _development(
+    p: _Person, birth: date, year: int, as_of: date, rnd: random.Random, gaps: bool
+) -> list[tuple[str, date, dict | None]]:
     """The steps of a person's development up to their stage, in order and on time; with gaps,
     a few talks come late, an assessment is skipped, an approval takes too long."""
     days = lambda lo, hi: timedelta(days=rnd.randint(lo, hi))  # noqa: E731
-    slip = (lambda share: gaps and rnd.random() < share)  # noqa: E731
+    slip = lambda share: gaps and rnd.random() < share  # noqa: E731
     adult = birth.replace(year=birth.year + 18) + timedelta(days=30)
     out: list[tuple[str, date, dict | None]] = []
     if p.stage == "probationary":
@@ -386,7 +524,7 @@ def _schedule(br: _Branch, year: int, rnd: random.Random, gaps: bool) -> list[tu
     first = br.established_on
     for m in range(1, 13):
         full_at_start = sum(1 for p in br.people if p.full_on(date(year, m, 1)))
-        day = lambda lo, hi: date(year, m, rnd.randint(lo, hi))  # noqa: E731
+        day = lambda lo, hi, m=m: date(year, m, rnd.randint(lo, hi))  # noqa: E731
         kinds = ("theme-day", "general-meeting", "party-lecture") if m % 3 == 0 else ("theme-day",)
         out.append((day(10, 20), "branch", kinds, None, None))
         if full_at_start >= 7:
@@ -399,8 +537,17 @@ def _schedule(br: _Branch, year: int, rnd: random.Random, gaps: bool) -> list[tu
     return sorted(x for x in out if x[0] >= first)
 
 
-def _session(br: _Branch, org_id: int, group_id: int | None, held_on: date, what: str, kinds: tuple,
-             gi: int | None, for_year: int | None, rnd: random.Random) -> bulk.NewSession:
+def _session(
+    br: _Branch,
+    org_id: int,
+    group_id: int | None,
+    held_on: date,
+    what: str,
+    kinds: tuple,
+    gi: int | None,
+    for_year: int | None,
+    rnd: random.Random,
+) -> bulk.NewSession:
     here = [p for p in br.people if p.here(held_on)]
     if what == "committee":
         invited = [p for p in here if p.on_roster(held_on)][:5]
@@ -423,10 +570,18 @@ def _session(br: _Branch, org_id: int, group_id: int | None, held_on: date, what
     recorder = br.people[1].id if len(br.people) > 1 else None
     lecture = "party-lecture" in kinds
     return bulk.NewSession(
-        org=org_id, group=group_id, held_on=held_on, kinds=kinds,
+        org=org_id,
+        group=group_id,
+        held_on=held_on,
+        kinds=kinds,
         hours=Decimal(rnd.choice((1, 2, 2, 3))) if what in ("branch",) else None,
-        topic=rnd.choice(_TOPICS), host=host, recorder=recorder,
-        lecturer=host if lecture else None, for_year=for_year, attendance=tuple(attendance))
+        topic=rnd.choice(_TOPICS),
+        host=host,
+        recorder=recorder,
+        lecturer=host if lecture else None,
+        for_year=for_year,
+        attendance=tuple(attendance),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -444,8 +599,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     size = SIZES[args.size]
-    size = Size(branches=args.branches or size.branches, groups=args.groups if args.groups is not None else size.groups,
-                members=args.members or size.members, sessions=args.sessions or size.sessions)
+    size = Size(
+        branches=args.branches or size.branches,
+        groups=args.groups if args.groups is not None else size.groups,
+        members=args.members or size.members,
+        sessions=args.sessions or size.sessions,
+    )
     db = open_database(args.db)
     if args.fresh:
         drop_schema(db)

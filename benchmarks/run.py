@@ -20,6 +20,7 @@ runs) and the peak memory (maximum resident set size of the process):
 
 The targets of the issue are printed next to the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,22 +82,25 @@ def probe(target: str, repeat: int) -> dict:
     """
     import resource
 
-    from dangjian.checks import make_window
-    from dangjian.db import close_database, open_database
-    from dangjian.engine import check
-    from dangjian.queries import load_facts
-    from dangjian.rules import load_rules
+    from dangjian.queries.facts import load_facts
+    from dangjian.reports.compliance import make_window
+    from dangjian.rules.engine import check
+    from dangjian.rules.loader import load_rules
+    from dangjian.store.connection import close_database, open_database
+
     try:
-        from dangjian.queries import _MARGIN  # how far around the window load_facts reads
+        from dangjian.queries.facts import _MARGIN  # how far around the window load_facts reads
     except ImportError:
         from dateutil.relativedelta import relativedelta
+
         _MARGIN = relativedelta(years=1, days=1)
 
     db = open_database(target)
     branch = db.execute_sql(
         "SELECT o.name FROM organization o JOIN session s ON s.org_id = o.id "
         "WHERE o.kind IN ('branch', 'joint-branch') GROUP BY o.id, o.name "
-        "ORDER BY COUNT(*) DESC, o.id LIMIT 1").fetchone()[0]
+        "ORDER BY COUNT(*) DESC, o.id LIMIT 1"
+    ).fetchone()[0]
     rules = load_rules(None)
     window = make_window(AS_OF, YEAR)
     library = []
@@ -107,16 +111,21 @@ def probe(target: str, repeat: int) -> dict:
         library.append(time.perf_counter() - t0)
     library_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = {
-        "orgs": len(facts.orgs), "groups": len(facts.groups), "memberships": len(facts.memberships),
-        "sessions": len(facts.sessions), "findings": len(findings),
+        "orgs": len(facts.orgs),
+        "groups": len(facts.groups),
+        "memberships": len(facts.memberships),
+        "sessions": len(facts.sessions),
+        "findings": len(findings),
         "attendance": db.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0],
         "members": db.execute_sql("SELECT COUNT(*) FROM member").fetchone()[0],
     }
     del facts, findings
     lo, hi = window.start - _MARGIN, min(AS_OF, window.end + _MARGIN)
-    sql = ("SELECT s.id, s.org_id, s.group_id, s.held_on, s.for_year, a.member_id, a.status "
-           "FROM session s LEFT JOIN attendance a ON a.session_id = s.id "
-           "WHERE s.held_on >= {p} AND s.held_on <= {p}").format(p=db.param)
+    sql = (
+        "SELECT s.id, s.org_id, s.group_id, s.held_on, s.for_year, a.member_id, a.status "
+        "FROM session s LEFT JOIN attendance a ON a.session_id = s.id "
+        f"WHERE s.held_on >= {db.param} AND s.held_on <= {db.param}"
+    )
     floor = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -125,14 +134,23 @@ def probe(target: str, repeat: int) -> dict:
         counts["floor_rows"] = len(rows)
         del rows
     close_database()
-    return {"branch": branch, "library": statistics.median(library), "library_min": min(library),
-            "library_peak_mb": library_peak, "floor": statistics.median(floor), "floor_min": min(floor),
-            "counts": counts}
+    return {
+        "branch": branch,
+        "library": statistics.median(library),
+        "library_min": min(library),
+        "library_peak_mb": library_peak,
+        "floor": statistics.median(floor),
+        "floor_min": min(floor),
+        "counts": counts,
+    }
 
 
 def _probe(target: str, repeat: int) -> dict:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", target,
-                           "--repeat", str(repeat)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--probe", target, "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"probe of {target} failed: {proc.stderr.strip()[-800:]}")
     return json.loads(proc.stdout)
@@ -152,8 +170,21 @@ def bench_backend(label: str, target: str, size: str, repeat: int, load: bool) -
     print(f"== {label}: {target}", file=sys.stderr)
     results: dict = {"target": target}
     if load:
-        results["load"] = measure([sys.executable, str(HERE / "generate.py"), "--db", target, "--size", size,
-                                   "--year", str(YEAR), "--fresh", "--quiet"], ok=(0,))
+        results["load"] = measure(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--db",
+                target,
+                "--size",
+                size,
+                "--year",
+                str(YEAR),
+                "--fresh",
+                "--quiet",
+            ],
+            ok=(0,),
+        )
         print(f"   load {results['load']['seconds']:.1f} s", file=sys.stderr)
     dj = _dangjian() + ["--db", target]
     results.update(_probe(target, repeat))
@@ -170,11 +201,13 @@ def bench_backend(label: str, target: str, size: str, repeat: int, load: bool) -
             runs[extra] = dj + [extra, *args]
             if extra == "timeline" and _accepts(extra, "--all"):
                 runs["timeline-all"] = dj + [extra, "--all", *args]
-    runs.update({
-        "member-list": dj + ["member", "list"],
-        "member-list-csv": dj + ["member", "list", "--format", "csv"],
-        "member-list-branch": dj + ["member", "list", "--org", branch],
-    })
+    runs.update(
+        {
+            "member-list": dj + ["member", "list"],
+            "member-list-csv": dj + ["member", "list", "--format", "csv"],
+            "member-list-branch": dj + ["member", "list", "--org", branch],
+        }
+    )
     for key, cmd in runs.items():
         results[key] = measure(cmd, repeat)
         print(f"   {key} {results[key]['seconds']:.2f} s {results[key]['peak_mb']:.0f} MB", file=sys.stderr)
@@ -195,8 +228,14 @@ def bench_startup(repeat: int) -> dict:
         b.append(measure(helpcmd)["seconds"])
     base, help_ = statistics.median(a), statistics.median(b)
     # the minimum is the run least disturbed by anything else on the machine
-    return {"baseline": base, "help": help_, "baseline_min": min(a), "help_min": min(b),
-            "ratio": min(b) / min(a), "ratio_median": help_ / base}
+    return {
+        "baseline": base,
+        "help": help_,
+        "baseline_min": min(a),
+        "help_min": min(b),
+        "ratio": min(b) / min(a),
+        "ratio_median": help_ / base,
+    }
 
 
 def _machine() -> dict:
@@ -208,8 +247,13 @@ def _machine() -> dict:
             mem = int(f.readline().split()[1]) / 1024 / 1024
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "memory_gib": round(mem, 1), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "system": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "system": platform.platform(),
+    }
 
 
 def report(out: dict) -> str:
@@ -217,11 +261,16 @@ def report(out: dict) -> str:
 
     backends = [k for k in ("SQLite", "PostgreSQL", "MySQL") if k in out]
     labels = [
-        ("load", "载入数据（generate.py）"), ("check-all", "check 全县一年（表格）"),
-        ("check-all-json", "check 全县一年（JSON）"), ("check-branch", "check 一个支部"),
-        ("timeline", "timeline（预备党员）"), ("timeline-all", "timeline --all（全部发展对象等）"),
-        ("due", "due"), ("member-list", "member list（表格）"),
-        ("member-list-csv", "member list（CSV）"), ("member-list-branch", "member list --org 一个支部"),
+        ("load", "载入数据（generate.py）"),
+        ("check-all", "check 全县一年（表格）"),
+        ("check-all-json", "check 全县一年（JSON）"),
+        ("check-branch", "check 一个支部"),
+        ("timeline", "timeline（预备党员）"),
+        ("timeline-all", "timeline --all（全部发展对象等）"),
+        ("due", "due"),
+        ("member-list", "member list（表格）"),
+        ("member-list-csv", "member list（CSV）"),
+        ("member-list-branch", "member list --org 一个支部"),
     ]
     head = ["操作"] + [f"{b} 秒：中位数（最快）" for b in backends] + [f"{b} 峰值MB" for b in backends] + ["目标"]
     rows = []
@@ -231,34 +280,51 @@ def report(out: dict) -> str:
         target = TARGETS.get(key, ("",))[0]
         if key.startswith("check"):
             target = (target + "，" if target else "") + "峰值 < 500 MB"
-        rows.append([label] + [f"{out[b][key]['seconds']:.2f}（{out[b][key]['min']:.2f}）" if key in out[b] else "—"
-                               for b in backends]
-                    + [f"{out[b][key]['peak_mb']:.0f}" if key in out[b] else "—" for b in backends] + [target])
-    rows.append(["读取下限：一条 SQL 读会议+出勤"] + [f"{out[b]['floor']:.2f}（{out[b]['floor_min']:.2f}）" for b in backends]
-                + ["" for _ in backends] + [""])
-    rows.append(["check 库内（load_facts + engine）"] + [f"{out[b]['library']:.2f}（{out[b]['library_min']:.2f}）"
-                                                      for b in backends]
-                + [f"{out[b]['library_peak_mb']:.0f}" for b in backends] + ["≤ 3× 读取下限"])
+        rows.append(
+            [label]
+            + [f"{out[b][key]['seconds']:.2f}（{out[b][key]['min']:.2f}）" if key in out[b] else "—" for b in backends]
+            + [f"{out[b][key]['peak_mb']:.0f}" if key in out[b] else "—" for b in backends]
+            + [target]
+        )
+    rows.append(
+        ["读取下限：一条 SQL 读会议+出勤"]
+        + [f"{out[b]['floor']:.2f}（{out[b]['floor_min']:.2f}）" for b in backends]
+        + ["" for _ in backends]
+        + [""]
+    )
+    rows.append(
+        ["check 库内（load_facts + engine）"]
+        + [f"{out[b]['library']:.2f}（{out[b]['library_min']:.2f}）" for b in backends]
+        + [f"{out[b]['library_peak_mb']:.0f}" for b in backends]
+        + ["≤ 3× 读取下限"]
+    )
     lines = [tabulate(rows, headers=head, tablefmt="github", disable_numparse=True), ""]
     for b in backends:
         r = out[b]
         c = r["counts"]
-        lines.append(f"{b}：check/读取下限 = {r['ratio_library']:.2f}×（库内）、{r['ratio_command']:.2f}×（整条 JSON 命令）"
-                     f"（目标 ≤ 3×）；下限读 {c['floor_rows']:,} 行；检查发现 {c['findings']:,} 项；"
-                     f"单支部为“{r['branch']}”。")
+        lines.append(
+            f"{b}：check/读取下限 = {r['ratio_library']:.2f}×（库内）、{r['ratio_command']:.2f}×（整条 JSON 命令）"
+            f"（目标 ≤ 3×）；下限读 {c['floor_rows']:,} 行；检查发现 {c['findings']:,} 项；"
+            f"单支部为“{r['branch']}”。"
+        )
     c = out[backends[0]]["counts"] if backends else {}
     if c:
-        lines.append(f"数据：组织 {c['orgs']:,}，党小组 {c['groups']:,}，人员 {c['members']:,}，"
-                     f"组织关系 {c['memberships']:,}，会议 {c['sessions']:,}，出勤记录 {c['attendance']:,}。")
+        lines.append(
+            f"数据：组织 {c['orgs']:,}，党小组 {c['groups']:,}，人员 {c['members']:,}，"
+            f"组织关系 {c['memberships']:,}，会议 {c['sessions']:,}，出勤记录 {c['attendance']:,}。"
+        )
     s = out.get("startup")
     if s:
-        lines.append(f"启动：dangjian --help 最快 {s['help_min'] * 1000:.0f} ms（中位数 {s['help'] * 1000:.0f} ms），"
-                     f"python -c \"import click, peewee, tabulate, dateutil\" 最快 {s['baseline_min'] * 1000:.0f} ms"
-                     f"（中位数 {s['baseline'] * 1000:.0f} ms）；比值 {s['ratio']:.2f}（中位数之比 {s['ratio_median']:.2f}；"
-                     "目标 ≤ 1.20）。")
+        lines.append(
+            f"启动：dangjian --help 最快 {s['help_min'] * 1000:.0f} ms（中位数 {s['help'] * 1000:.0f} ms），"
+            f'python -c "import click, peewee, tabulate, dateutil" 最快 {s["baseline_min"] * 1000:.0f} ms'
+            f"（中位数 {s['baseline'] * 1000:.0f} ms）；比值 {s['ratio']:.2f}（中位数之比 {s['ratio_median']:.2f}；"
+            "目标 ≤ 1.20）。"
+        )
     m = out["machine"]
-    lines.append(f"机器：{m['cpus']} 核，{m['memory_gib']} GiB 内存，Python {m['python']}，SQLite {m['sqlite']}，"
-                 f"{m['system']}。")
+    lines.append(
+        f"机器：{m['cpus']} 核，{m['memory_gib']} GiB 内存，Python {m['python']}，SQLite {m['sqlite']}，{m['system']}。"
+    )
     return "\n".join(lines)
 
 
@@ -267,8 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="county", help="generate.py size: county, town, small, tiny")
     ap.add_argument("--sqlite", help="SQLite file to use (default: a temporary file)")
     ap.add_argument("--no-sqlite", action="store_true")
-    ap.add_argument("--postgres", default=os.environ.get("DANGJIAN_BENCH_PG"),
-                    help="PostgreSQL URL (its dangjian tables are dropped and rebuilt)")
+    ap.add_argument(
+        "--postgres",
+        default=os.environ.get("DANGJIAN_BENCH_PG"),
+        help="PostgreSQL URL (its dangjian tables are dropped and rebuilt)",
+    )
     ap.add_argument("--mysql", default=os.environ.get("DANGJIAN_BENCH_MYSQL"), help="MySQL/MariaDB URL")
     ap.add_argument("--repeat", type=int, default=3, help="runs per command (the median is reported)")
     ap.add_argument("--startup-repeat", type=int, default=21)

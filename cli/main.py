@@ -4,6 +4,7 @@ The database is opened lazily, so `dangjian x --help` never touches it. Every
 library error becomes one sentence on stderr with exit code 2 (bad input) or 3
 (the database failed); nothing else prints a traceback.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,7 +39,7 @@ class App:
 
     def open(self, create: bool = True, upgrade: bool = True):
         """Open the database for the running command: create the schema, upgrade an older one."""
-        from dangjian.db import open_database
+        from dangjian.store.connection import open_database
 
         db = open_database(self.target or default_db_path(), create=create, upgrade=upgrade)
         self._opened = True
@@ -50,13 +51,14 @@ class App:
 
     @functools.cached_property
     def rules(self):
-        from dangjian.rules import load_rules
+        from dangjian.rules.loader import load_rules
 
         return load_rules(self.rules_file)
 
     def close(self) -> None:
         if self._opened:
-            from dangjian.db import close_database
+            from dangjian.store.connection import close_database
+
             close_database()
 
 
@@ -100,7 +102,7 @@ class DangjianGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import peewee as pw
 
-        from dangjian import audit
+        from dangjian.audit import trail as audit
 
         argv = list(sys.argv[1:] if args is None else args)
         bad = _not_utf8(argv)
@@ -159,8 +161,11 @@ def _not_utf8(argv: list[str]) -> str | None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            raw = arg.encode("utf-8", "surrogateescape") if all(
-                not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in arg) else b""
+            raw = (
+                arg.encode("utf-8", "surrogateescape")
+                if all(not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in arg)
+                else b""
+            )
             try:
                 guess = raw.decode("gb18030") if raw else ""
             except UnicodeDecodeError:
@@ -174,7 +179,7 @@ def command_line(argv: list[str]) -> str:
     """The command as typed, for the audit trail, without any password in a --db URL."""
     import shlex
 
-    from dangjian.db import describe
+    from dangjian.store.connection import describe
 
     out, hide_next = [], False
     for arg in argv:
@@ -183,7 +188,7 @@ def command_line(argv: list[str]) -> str:
         elif arg == "--db":
             hide_next = True
         elif arg.startswith("--db="):
-            arg = "--db=" + describe(arg[len("--db="):])
+            arg = "--db=" + describe(arg[len("--db=") :])
         out.append(arg)
     # quote only what a shell would split or expand, so Chinese names stay readable
     return " ".join(["dangjian", *(a if a and not _SHELL_SPECIAL.search(a) else shlex.quote(a) for a in out)])
@@ -219,6 +224,7 @@ def _translate(text: str) -> str:
 
 # ---------------------------------------------------------------- parameter types
 
+
 class DateParam(click.ParamType):
     name = "日期"
 
@@ -226,6 +232,7 @@ class DateParam(click.ParamType):
         if isinstance(value, date):
             return value
         from dangjian.periods import parse_date
+
         try:
             return parse_date(value)
         except InputError as exc:
@@ -234,8 +241,14 @@ class DateParam(click.ParamType):
 
 DATE = DateParam()
 
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
-                             default="table", show_default=True, help="输出格式：表格、JSON 或 CSV。")
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="输出格式：表格、JSON 或 CSV。",
+)
 
 
 def as_of_option(help_text: str = "以哪一天为准（默认今天）：晚于该日的记录一律不计。"):
@@ -250,20 +263,37 @@ pass_app = click.make_pass_decorator(App)
 
 
 @click.group(cls=DangjianGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "target", envvar="DANGJIAN_DB", metavar="TARGET",
-              help="数据库：SQLite 文件路径，或 sqlite:///…、postgresql://…、mysql://… 地址。"
-                   "默认是用户数据目录中的 dangjian.db。")
-@click.option("--rules", "rules_file", envvar="DANGJIAN_RULES", metavar="FILE",
-              type=click.Path(dir_okay=False), help="本地规则文件（TOML），可调整规则的数字、级别或停用规则。")
+@click.option(
+    "--db",
+    "target",
+    envvar="DANGJIAN_DB",
+    metavar="TARGET",
+    help="数据库：SQLite 文件路径，或 sqlite:///…、postgresql://…、mysql://… 地址。"
+    "默认是用户数据目录中的 dangjian.db。",
+)
+@click.option(
+    "--rules",
+    "rules_file",
+    envvar="DANGJIAN_RULES",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="本地规则文件（TOML），可调整规则的数字、级别或停用规则。",
+)
 @click.option("--show-private", is_flag=True, help="显示完整的身份证号和手机号（默认遮盖）。")
-@click.option("--holidays", "holidays_file", envvar="DANGJIAN_HOLIDAYS", metavar="FILE",
-              type=click.Path(dir_okay=False),
-              help="节假日安排文件（TOML，每年一个表，含 holidays 放假日和 workdays 调休上班日），"
-                   "用于 chinese-calendar 尚未收录的年份的工作日计算。")
+@click.option(
+    "--holidays",
+    "holidays_file",
+    envvar="DANGJIAN_HOLIDAYS",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="节假日安排文件（TOML，每年一个表，含 holidays 放假日和 workdays 调休上班日），"
+    "用于 chinese-calendar 尚未收录的年份的工作日计算。",
+)
 @click.version_option(package_name="dangjian", message="dangjian %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool,
-        holidays_file: str | None) -> None:
+def cli(
+    ctx: click.Context, target: str | None, rules_file: str | None, show_private: bool, holidays_file: str | None
+) -> None:
     """dangjian：党支部工作台账与合规检查。
 
     记录组织、党员、三会一课，并对照《中国共产党支部工作条例（试行）》等规定检查。
@@ -277,7 +307,7 @@ def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_pri
     app = App(target=target, rules_file=rules_file, show_private=show_private)
     ctx.obj = app
     ctx.call_on_close(app.close)
-    from dangjian import workdays
+    from dangjian.domain import workdays
 
     workdays.configure(holidays_file)
     ctx.call_on_close(_workday_note)
@@ -285,7 +315,7 @@ def cli(ctx: click.Context, target: str | None, rules_file: str | None, show_pri
 
 def _workday_note() -> None:
     """Say once, on stderr, which years' working days were counted Monday to Friday."""
-    from dangjian import workdays
+    from dangjian.domain import workdays
 
     note = workdays.fallback_note()
     if note:
@@ -299,16 +329,16 @@ def main() -> None:
 # The commands live one module per noun and are imported only when used, so that
 # `dangjian --help` and every single command start without loading the others.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "org": ("commands_org", "org", "组织：党委、党总支、党支部、联合党支部。"),
-    "group": ("commands_org", "group", "党小组。"),
-    "member": ("commands_member", "member", "党员和入党申请人，发展纪实。"),
-    "session": ("commands_session", "session", "组织生活：会议、党课、主题党日等，及其出勤。"),
-    "check": ("commands_check", "check", "对照规定检查三会一课等组织生活和发展党员工作。"),
-    "timeline": ("commands_timeline", "timeline", "预备期和发展进度：下一步、期限和问题。"),
-    "due": ("commands_timeline", "due", "今后若干天内到期和已经逾期的事项。"),
-    "rules": ("commands_check", "rules", "检查规则。"),
-    "demo": ("commands_demo", "demo", "生成示例数据库并打印检查结果。"),
-    "import": ("commands_import", "import_", "批量导入：从 CSV 导入组织、党员、会议。"),
-    "db": ("commands_db", "db_group", "数据库：版本、升级、备份与恢复。"),
-    "log": ("commands_db", "log", "操作日志：何时、何人、用什么命令改了什么。"),
+    "org": ("commands.org", "org", "组织：党委、党总支、党支部、联合党支部。"),
+    "group": ("commands.org", "group", "党小组。"),
+    "member": ("commands.member", "member", "党员和入党申请人，发展纪实。"),
+    "session": ("commands.session", "session", "组织生活：会议、党课、主题党日等，及其出勤。"),
+    "check": ("commands.check", "check", "对照规定检查三会一课等组织生活和发展党员工作。"),
+    "timeline": ("commands.timeline", "timeline", "预备期和发展进度：下一步、期限和问题。"),
+    "due": ("commands.timeline", "due", "今后若干天内到期和已经逾期的事项。"),
+    "rules": ("commands.check", "rules", "检查规则。"),
+    "demo": ("commands.demo", "demo", "生成示例数据库并打印检查结果。"),
+    "import": ("commands.importing", "import_", "批量导入：从 CSV 导入组织、党员、会议。"),
+    "db": ("commands.db", "db_group", "数据库：版本、升级、备份与恢复。"),
+    "log": ("commands.db", "log", "操作日志：何时、何人、用什么命令改了什么。"),
 }

@@ -3,16 +3,18 @@
 Tables show Chinese headers, Chinese dates and Chinese labels; JSON and CSV carry
 English keys, ISO dates and the slugs, so scripts can rely on them.
 """
+
 from __future__ import annotations
 
 import csv
 import functools
 import io
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from dangjian.periods import format_date
 
@@ -71,8 +73,7 @@ def render_table(columns: list[Column], rows: Iterable[dict]) -> str:
     Widths are measured with wcwidth so Chinese text lines up; each distinct cell text is
     measured once, which keeps a county's 20,000-row check under a second to render.
     """
-    body = [[_cell(c.show(r.get(c.key)) if c.show else table_value(r.get(c.key))) for c in columns]
-            for r in rows]
+    body = [[_cell(c.show(r.get(c.key)) if c.show else table_value(r.get(c.key))) for c in columns] for r in rows]
     if not body:
         return ""
     headers = [c.header for c in columns]
@@ -81,6 +82,7 @@ def render_table(columns: list[Column], rows: Iterable[dict]) -> str:
 
     def line(cells: list[str]) -> str:
         return "  ".join(x + " " * (w - display_width(x)) for x, w in zip(cells, widths)).rstrip()
+
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in body)
     return "\n".join(out)
@@ -105,10 +107,12 @@ def render_json(data: Any) -> str:
     """JSON with one record per line: every list item of the top level (or of a top-level
     object's values) on its own line. Readable, grep-friendly, and it keeps Python's fast
     C encoder (an indented dump is pure Python and dominated a county-wide check)."""
+
     def block(value: Any, pad: str) -> str:
         if isinstance(value, (list, tuple)) and value:
             return "[\n" + ",\n".join(f"{pad}  {_dump(v)}" for v in value) + f"\n{pad}]"
         return _dump(value)
+
     if isinstance(data, dict) and data:
         return "{\n" + ",\n".join(f"  {_dump(str(k))}: {block(v, '  ')}" for k, v in data.items()) + "\n}"
     return block(data, "")

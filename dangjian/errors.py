@@ -3,6 +3,7 @@
 The CLI maps `InputError` (and its subclasses) to exit code 2 and
 `DatabaseUnavailable` to exit code 3; nothing here prints.
 """
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Pure: no clock. Dates are calendar dates without times. Month arithmetic uses
 `dateutil.relativedelta`, so 1月31日 + 1 month is the last day of February.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -12,7 +13,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .errors import InputError
+from dangjian.errors import InputError
 
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -44,8 +45,7 @@ def parse_date(text: str | date, what: str = "日期") -> date:
             if y > 2999:  # as for --year; later dates would overflow period arithmetic
                 raise InputError(f"{what}“{text}”晚于2999年，请检查。")
             return date(y, mo, d)
-    raise InputError(
-        f"无法识别的{what}“{text}”，请写成 2021-03-05、2021/3/5、20210305 或 2021年3月5日。")
+    raise InputError(f"无法识别的{what}“{text}”，请写成 2021-03-05、2021/3/5、20210305 或 2021年3月5日。")
 
 
 def format_date(d: date | None) -> str:
@@ -149,13 +149,22 @@ def parse_period(text: str) -> Period:
     raise InputError(f"无法识别的期间“{text}”，请写成 2021、2021-H1、2021-Q2 或 2021-03。")
 
 
-_DURATION = re.compile(
-    r"^\s*(\d+)\s*(days?|weeks?|months?|years?|天|日|周|个月|月|年)\s*$", re.I)
+_DURATION = re.compile(r"^\s*(\d+)\s*(days?|weeks?|months?|years?|天|日|周|个月|月|年)\s*$", re.I)
 _DURATION_UNITS = {
-    "day": "days", "days": "days", "天": "days", "日": "days",
-    "week": "weeks", "weeks": "weeks", "周": "weeks",
-    "month": "months", "months": "months", "个月": "months", "月": "months",
-    "year": "years", "years": "years", "年": "years",
+    "day": "days",
+    "days": "days",
+    "天": "days",
+    "日": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "周": "weeks",
+    "month": "months",
+    "months": "months",
+    "个月": "months",
+    "月": "months",
+    "year": "years",
+    "years": "years",
+    "年": "years",
 }
 _DURATION_LABELS = {"days": "天", "weeks": "周", "months": "个月", "years": "年"}
 

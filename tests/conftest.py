@@ -3,6 +3,7 @@
 On a server (PostgreSQL, MariaDB) the tests create the tables they need and drop
 them afterwards; they never assume an empty server.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from dangjian.db import close_database, drop_schema, open_database
+from dangjian.store.connection import close_database, drop_schema, open_database
 
 SERVER_URL = os.environ.get("DANGJIAN_TEST_DB")
 
@@ -50,10 +51,9 @@ class Runner:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, env: dict | None = None, input: str | None = None):
-        from cli.main import cli
+        from dangjian.cli.main import cli
 
-        result = self.runner.invoke(cli, ["--db", self.target, *args], env=env, input=input,
-                                    catch_exceptions=True)
+        result = self.runner.invoke(cli, ["--db", self.target, *args], env=env, input=input, catch_exceptions=True)
         close_database()
         return result
 

@@ -1,4 +1,5 @@
 """The audit trail: one entry per write, in the same transaction; none for reads or refusals."""
+
 from __future__ import annotations
 
 import getpass
@@ -6,13 +7,14 @@ import json
 from datetime import date
 
 import pytest
+from conftest import ok
 from playhouse.test_utils import count_queries
 
-from cli.main import command_line
-from conftest import ok
-from dangjian import audit, members, orgs
-from dangjian.db import close_database, database, open_database
-from dangjian.models import AuditEntry, AuditSubject, Member, Organization, Session
+from dangjian.audit import trail as audit
+from dangjian.cli.main import command_line
+from dangjian.services import members, orgs
+from dangjian.store.connection import close_database, database, open_database
+from dangjian.store.models import AuditEntry, AuditSubject, Member, Organization, Session
 
 ID_NUMBER = "11010519491231002X"
 
@@ -21,10 +23,24 @@ def seed(run) -> None:
     ok(run("org", "add", "机关党委", "--kind", "党委", "--established", "2010-03-01"))
     ok(run("org", "add", "机关第一党支部", "--parent", "机关党委", "--established", "2010-05-01"))
     ok(run("org", "add", "机关第二党支部", "--parent", "机关党委", "--established", "2010-05-01"))
-    ok(run("member", "add", "王建国", "--org", "机关第一党支部", "--joined", "1996-06-20",
-           "--full-since", "1997-06-20", "--id-number", ID_NUMBER, "--phone", "13912345678"))
-    ok(run("member", "add", "李娜", "--org", "机关第一党支部", "--joined", "2008-06-26",
-           "--full-since", "2009-06-26"))
+    ok(
+        run(
+            "member",
+            "add",
+            "王建国",
+            "--org",
+            "机关第一党支部",
+            "--joined",
+            "1996-06-20",
+            "--full-since",
+            "1997-06-20",
+            "--id-number",
+            ID_NUMBER,
+            "--phone",
+            "13912345678",
+        )
+    )
+    ok(run("member", "add", "李娜", "--org", "机关第一党支部", "--joined", "2008-06-26", "--full-since", "2009-06-26"))
     ok(run("group", "add", "第一党小组", "--org", "机关第一党支部", "--leader", "王建国"))
 
 
@@ -34,16 +50,38 @@ def entries(run) -> list[dict]:
 
 def test_every_write_command_records_one_entry_with_user_command_and_changes(run):
     seed(run)
-    ok(run("session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--kind", "党课",
-           "--on", "2021-03-05", "--all-present", "--leave", "李娜:出差", "--hours", "2.5"))
+    ok(
+        run(
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党员大会",
+            "--kind",
+            "党课",
+            "--on",
+            "2021-03-05",
+            "--all-present",
+            "--leave",
+            "李娜:出差",
+            "--hours",
+            "2.5",
+        )
+    )
     ok(run("member", "transfer", "李娜", "--to", "机关第二党支部", "--on", "2021-09-01"))
     log = entries(run)
-    assert [e["action"] for e in log] == ["org add"] * 3 + ["member add"] * 2 + ["group add", "session add",
-                                                                                 "member transfer"]
+    assert [e["action"] for e in log] == ["org add"] * 3 + ["member add"] * 2 + [
+        "group add",
+        "session add",
+        "member transfer",
+    ]
     assert {e["user"] for e in log} == {getpass.getuser()}
     assert log[3]["command"].startswith("dangjian --db ")
-    assert log[3]["command"].endswith(f"member add 王建国 --org 机关第一党支部 --joined 1996-06-20 "
-                                      f"--full-since 1997-06-20 --id-number {ID_NUMBER} --phone 13912345678")
+    assert log[3]["command"].endswith(
+        f"member add 王建国 --org 机关第一党支部 --joined 1996-06-20 "
+        f"--full-since 1997-06-20 --id-number {ID_NUMBER} --phone 13912345678"
+    )
 
     added = {c["entity"]: c for c in log[3]["changes"]["changes"]}
     assert set(added) == {"member", "membership"}
@@ -58,12 +96,15 @@ def test_every_write_command_records_one_entry_with_user_command_and_changes(run
     assert session["session"]["rows"][0]["hours"] == "2.5"
     assert sorted(r["kind"] for r in session["session_kind"]["rows"]) == ["general-meeting", "party-lecture"]
     assert sorted((r["member"], r["status"], r["reason"]) for r in session["attendance"]["rows"]) == [
-        (1, "present", None), (2, "leave", "出差")]
+        (1, "present", None),
+        (2, "leave", "出差"),
+    ]
 
     transfer = log[7]["changes"]["changes"]
     closed = next(c for c in transfer if c["entity"] == "membership" and c["op"] == "update")
-    assert closed["rows"] == [{"id": 2, "member": 2, "org": 2, "group": None,
-                               "before": {"end": None}, "after": {"end": "2021-09-01"}}]
+    assert closed["rows"] == [
+        {"id": 2, "member": 2, "org": 2, "group": None, "before": {"end": None}, "after": {"end": "2021-09-01"}}
+    ]
     assert log[7]["summary"].startswith("修改组织关系1条（李娜：截止日期→2021年9月1日）")
     opened = next(c for c in transfer if c["entity"] == "membership" and c["op"] == "insert")
     assert opened["rows"][0]["org"] == 3 and opened["rows"][0]["start"] == "2021-09-01"
@@ -72,14 +113,32 @@ def test_every_write_command_records_one_entry_with_user_command_and_changes(run
 def test_reads_and_refused_commands_leave_no_entry(run):
     seed(run)
     before = entries(run)
-    for args in (("org", "list"), ("member", "list", "--format", "json"), ("member", "show", "王建国"),
-                 ("check", "--year", "2021", "--as-of", "2021-12-31"), ("log",), ("db", "status")):
+    for args in (
+        ("org", "list"),
+        ("member", "list", "--format", "json"),
+        ("member", "show", "王建国"),
+        ("check", "--year", "2021", "--as-of", "2021-12-31"),
+        ("log",),
+        ("db", "status"),
+    ):
         assert run(*args).exit_code in (0, 1), args
     refused = [
         ("member", "add", "张三", "--org", "没有这个支部"),
         ("member", "add", "张三", "--org", "机关第一党支部", "--id-number", ID_NUMBER),  # already registered
-        ("session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--on", "2021-03-05",
-         "--present", "王建国", "--absent", "王建国"),
+        (
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党员大会",
+            "--on",
+            "2021-03-05",
+            "--present",
+            "王建国",
+            "--absent",
+            "王建国",
+        ),
         ("org", "add", "机关第一党支部"),
         ("member", "transfer", "王建国", "--to", "机关第二党支部", "--on", "1990-01-01"),
     ]
@@ -96,10 +155,12 @@ def test_a_command_that_fails_after_writing_leaves_neither_rows_nor_entry(run, m
     def broken(*args, **kwargs):
         raise RuntimeError("写到一半断电")
 
-    from dangjian.models import SessionKind
+    from dangjian.store.models import SessionKind
+
     monkeypatch.setattr(SessionKind, "insert_many", broken)
-    result = run("session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--on", "2021-03-05",
-                 "--all-present")
+    result = run(
+        "session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--on", "2021-03-05", "--all-present"
+    )
     assert result.exit_code == 3 and "写到一半断电" in result.stderr
     monkeypatch.undo()
     assert entries(run) == before
@@ -129,10 +190,13 @@ def test_log_filters_by_member_org_and_date_and_masks_private_data(run):
     assert "13912345678" not in json.dumps(by_member, ensure_ascii=False)
     assert "110105********002X" in by_member[0]["command"]
     by_org = json.loads(ok(run("log", "--org", "机关第二党支部", "--format", "json")))
-    assert [e["summary"] for e in by_org] == ["新增组织机关第二党支部（编号3）",
-                                              "新增党员赵磊（编号3）；新增组织关系1条（赵磊）"]
+    assert [e["summary"] for e in by_org] == [
+        "新增组织机关第二党支部（编号3）",
+        "新增党员赵磊（编号3）；新增组织关系1条（赵磊）",
+    ]
     assert json.loads(ok(run("log", "--since", "2000-01-01", "--limit", "2", "--format", "json")))[-1][
-        "summary"].startswith("新增党员赵磊")
+        "summary"
+    ].startswith("新增党员赵磊")
     assert json.loads(ok(run("log", "--until", "2000-01-01", "--format", "json"))) == []
     table = ok(run("log"))
     assert "新增党员王建国（编号1）" in table and "时间" in table
@@ -142,8 +206,10 @@ def test_log_filters_by_member_org_and_date_and_masks_private_data(run):
 
 
 def test_command_line_hides_database_passwords():
-    assert command_line(["--db", "postgresql://dj:secret@db.local/county", "org", "list"]) == \
-        "dangjian --db postgresql://dj@db.local/county org list"
+    assert (
+        command_line(["--db", "postgresql://dj:secret@db.local/county", "org", "list"])
+        == "dangjian --db postgresql://dj@db.local/county org list"
+    )
     assert "secret" not in command_line(["--db=mysql://dj:secret@h/x", "log"])
     assert command_line(["member", "add", "王 建国"]) == "dangjian member add '王 建国'"
 
@@ -180,16 +246,20 @@ def test_bulk_writes_keep_a_bounded_summary_and_link_every_member(db):
         with database.atomic():
             Member.insert_many([{"name": f"党员{i}", "stage": "full"} for i in range(300)]).execute()
             ids = [m.id for m in Member.select(Member.id)]
-            from dangjian.models import Membership
-            Membership.insert_many(({"member": i, "org": org.id} for i in ids)).execute()  # a generator
+            from dangjian.store.models import Membership
+
+            Membership.insert_many({"member": i, "org": org.id} for i in ids).execute()  # a generator
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
     changes = {c["entity"]: c for c in entry.changes["changes"]}
     assert changes["member"]["count"] == 300 and len(changes["member"]["rows"]) == audit.DETAIL_LIMIT
     assert changes["membership"]["count"] == 300 and entry.changes["truncated"] is True
-    linked = {s.entity_id for s in AuditSubject.select().where((AuditSubject.entry == entry.id) &
-                                                               (AuditSubject.entity == "member"))}
+    linked = {
+        s.entity_id
+        for s in AuditSubject.select().where((AuditSubject.entry == entry.id) & (AuditSubject.entity == "member"))
+    }
     assert linked == set(ids)
-    from dangjian.models import Membership
+    from dangjian.store.models import Membership
+
     assert Membership.select().count() == 300  # the generator was still inserted in full
 
 
@@ -219,8 +289,10 @@ def test_bulk_import_is_recorded_with_every_member_it_wrote(run, tmp_path):
     orgs_csv = tmp_path / "组织.csv"
     orgs_csv.write_text("名称,类型,上级\n城关镇党委,党委,\n城关镇第一党支部,党支部,城关镇党委\n", encoding="utf-8")
     people = tmp_path / "党员.csv"
-    people.write_text("姓名,支部,党小组\n" + "".join(f"党员{i},城关镇第一党支部,第一党小组\n" for i in range(60)),
-                      encoding="utf-8-sig")
+    people.write_text(
+        "姓名,支部,党小组\n" + "".join(f"党员{i},城关镇第一党支部,第一党小组\n" for i in range(60)),
+        encoding="utf-8-sig",
+    )
     ok(run("import", "orgs", str(orgs_csv)))
     ok(run("import", "members", str(people)))
     log = entries(run)

@@ -1,4 +1,5 @@
 """`dangjian db backup` / `db restore`: every table round-trips, on and across backends."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
 from conftest import SERVER_URL, Runner, ok
-from dangjian import backup
-from dangjian.db import close_database, drop_schema, open_database
-from dangjian.models import Member, MemberEvent, Session
+
+from dangjian.io import backup
+from dangjian.store.connection import close_database, drop_schema, open_database
+from dangjian.store.models import Member, MemberEvent, Session
 
 
 def seed(run) -> None:
@@ -21,22 +22,96 @@ def seed(run) -> None:
     for name in ("机关第一党支部", "机关第二党支部"):
         ok(run("org", "add", name, "--parent", "县政府办公室机关党委", "--established", "2010-05-01"))
     ok(run("group", "add", "第一党小组", "--org", "机关第一党支部"))
-    ok(run("member", "add", "王建国", "--org", "机关第一党支部", "--group", "第一党小组", "--joined", "1996-06-20",
-           "--full-since", "1997-06-20", "--id-number", "11010519491231002X", "--phone", "13912345678",
-           "--education", "大学", "--unit", "县政府办公室", "--job", "主任"))
-    ok(run("member", "add", "李娜", "--org", "机关第二党支部", "--stage", "预备党员", "--joined", "2020-11-20",
-           "--gender", "女", "--birth", "1995-04-16"))
-    ok(run("session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--kind", "党课", "--on", "2021-03-05",
-           "--hours", "2.5", "--topic", "学习党史：\"百年\"、奋斗", "--host", "王建国", "--lecturer", "县委党校王老师",
-           "--all-present"))
-    ok(run("session", "add", "--org", "机关第二党支部", "--kind", "主题党日", "--on", "2021-04-15",
-           "--leave", "李娜:出差"))
+    ok(
+        run(
+            "member",
+            "add",
+            "王建国",
+            "--org",
+            "机关第一党支部",
+            "--group",
+            "第一党小组",
+            "--joined",
+            "1996-06-20",
+            "--full-since",
+            "1997-06-20",
+            "--id-number",
+            "11010519491231002X",
+            "--phone",
+            "13912345678",
+            "--education",
+            "大学",
+            "--unit",
+            "县政府办公室",
+            "--job",
+            "主任",
+        )
+    )
+    ok(
+        run(
+            "member",
+            "add",
+            "李娜",
+            "--org",
+            "机关第二党支部",
+            "--stage",
+            "预备党员",
+            "--joined",
+            "2020-11-20",
+            "--gender",
+            "女",
+            "--birth",
+            "1995-04-16",
+        )
+    )
+    ok(
+        run(
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党员大会",
+            "--kind",
+            "党课",
+            "--on",
+            "2021-03-05",
+            "--hours",
+            "2.5",
+            "--topic",
+            '学习党史："百年"、奋斗',
+            "--host",
+            "王建国",
+            "--lecturer",
+            "县委党校王老师",
+            "--all-present",
+        )
+    )
+    ok(
+        run(
+            "session",
+            "add",
+            "--org",
+            "机关第二党支部",
+            "--kind",
+            "主题党日",
+            "--on",
+            "2021-04-15",
+            "--leave",
+            "李娜:出差",
+        )
+    )
     ok(run("org", "add", "机关党支部", "--parent", "县政府办公室机关党委", "--established", "2021-07-01"))
     ok(run("org", "merge", "机关第一党支部", "机关第二党支部", "--into", "机关党支部", "--on", "2021-07-01"))
     open_database(run.target)
-    MemberEvent.create(member=Member.get(Member.name == "李娜"), event="admitted", on=date(2020, 11, 20),
-                       details={"votes_for": 12, "介绍人": ["王建国"]}, note="支部大会",
-                       session=Session.get_by_id(1))
+    MemberEvent.create(
+        member=Member.get(Member.name == "李娜"),
+        event="admitted",
+        on=date(2020, 11, 20),
+        details={"votes_for": 12, "介绍人": ["王建国"]},
+        note="支部大会",
+        session=Session.get_by_id(1),
+    )
     close_database()
 
 
@@ -53,8 +128,9 @@ def portable(rows: dict[str, list[tuple]]) -> dict[str, list[list]]:
     out = {}
     for model in backup.data_models():
         fields = model._meta.sorted_fields
-        out[model._meta.table_name] = [[backup.to_json(f, v) for f, v in zip(fields, row)]
-                                       for row in rows[model._meta.table_name]]
+        out[model._meta.table_name] = [
+            [backup.to_json(f, v) for f, v in zip(fields, row)] for row in rows[model._meta.table_name]
+        ]
     return out
 
 
@@ -65,8 +141,9 @@ def empty(target: str) -> None:
 
 def assert_restored(before: dict, after: dict) -> None:
     """Every table as it was, plus the one entry that records the restore."""
-    assert {t: r for t, r in after.items() if t != "audit_entry"} == \
-        {t: r for t, r in before.items() if t != "audit_entry"}
+    assert {t: r for t, r in after.items() if t != "audit_entry"} == {
+        t: r for t, r in before.items() if t != "audit_entry"
+    }
     assert after["audit_entry"][:-1] == before["audit_entry"]
     assert after["audit_entry"][-1][4] == "db restore"
 
@@ -174,15 +251,23 @@ def test_a_row_the_database_rejects_restores_nothing(run, tmp_path):
     assert all(not rows for rows in snap(run.target).values())
 
 
-@pytest.mark.parametrize("content,fragment", [
-    ("这不是 JSON", "JSON 第1行有误"),
-    ('{"tables": {}}', "dangjian-backup"),
-    ('{"format": "dangjian-backup", "schema_version": 99, "tables": {}}', "更新版本"),
-    ('{"format": "dangjian-backup", "schema_version": 2, "tables": {"secrets": {"columns": [], "rows": []}}}',
-     "不认识的表"),
-    ('{"format": "dangjian-backup", "schema_version": 2, "tables": {"member": {"columns": ["id", "x"], '
-     '"rows": []}}}', "不认识"),
-])
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ("这不是 JSON", "JSON 第1行有误"),
+        ('{"tables": {}}', "dangjian-backup"),
+        ('{"format": "dangjian-backup", "schema_version": 99, "tables": {}}', "更新版本"),
+        (
+            '{"format": "dangjian-backup", "schema_version": 2, "tables": {"secrets": {"columns": [], "rows": []}}}',
+            "不认识的表",
+        ),
+        (
+            '{"format": "dangjian-backup", "schema_version": 2, "tables": {"member": {"columns": ["id", "x"], '
+            '"rows": []}}}',
+            "不认识",
+        ),
+    ],
+)
 def test_restore_refuses_what_is_not_a_usable_backup(run, tmp_path, content, fragment):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
@@ -215,7 +300,7 @@ def test_a_backup_of_an_older_schema_restores_into_the_current_one(run, tmp_path
     close_database()
     ok(run("db", "restore", old))
     rows = snap(run.target)
-    assert [r[1] for r in rows["member"]] == ["王建国", "李娜 \"引号\"、顿号"]
+    assert [r[1] for r in rows["member"]] == ["王建国", '李娜 "引号"、顿号']
     assert rows["session"][0][4] == Decimal("2.5")
     assert rows["member_event"][0][4] == {"votes_for": 12}
     assert [r[4] for r in rows["audit_entry"]] == ["db restore"]

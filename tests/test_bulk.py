@@ -1,4 +1,5 @@
 """The bulk write paths: ids in row order, names resolved in a fixed number of queries, all or nothing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,10 +8,19 @@ import peewee as pw
 import pytest
 from playhouse.test_utils import count_queries
 
-from dangjian import bulk
 from dangjian.errors import InputError
-from dangjian.models import (MODELS, Attendance, Member, MemberEvent, Membership, Organization, PartyGroup,
-                             Session, SessionKind)
+from dangjian.store import bulk
+from dangjian.store.models import (
+    MODELS,
+    Attendance,
+    Member,
+    MemberEvent,
+    Membership,
+    Organization,
+    PartyGroup,
+    Session,
+    SessionKind,
+)
 
 
 def counts() -> dict[str, int]:
@@ -19,10 +29,17 @@ def counts() -> dict[str, int]:
 
 def _county(branches: int = 2) -> tuple[list[int], list[int]]:
     """A committee with `branches` branches of four full members each; (branch ids, member ids)."""
-    ids = bulk.insert_orgs([bulk.NewOrg("县委", "committee", established_on=date(2000, 1, 1))] +
-                           [bulk.NewOrg(f"第{i}党支部", "branch", "县委", date(2001, 1, 1)) for i in range(branches)])
-    members = bulk.insert_members([bulk.NewMember(f"党员{i}-{j}", ids[1 + i], joined_on=date(2000, 1, 1))
-                                   for i in range(branches) for j in range(4)])
+    ids = bulk.insert_orgs(
+        [bulk.NewOrg("县委", "committee", established_on=date(2000, 1, 1))]
+        + [bulk.NewOrg(f"第{i}党支部", "branch", "县委", date(2001, 1, 1)) for i in range(branches)]
+    )
+    members = bulk.insert_members(
+        [
+            bulk.NewMember(f"党员{i}-{j}", ids[1 + i], joined_on=date(2000, 1, 1))
+            for i in range(branches)
+            for j in range(4)
+        ]
+    )
     return ids[1:], members
 
 
@@ -45,13 +62,16 @@ def test_orgs_get_their_ids_in_row_order_and_parents_named_in_the_batch(db):
     assert by_name["城关镇第二党支部"].village and by_name["城关镇第二党支部"].code == "A1"
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([bulk.NewOrg("甲", "branch"), bulk.NewOrg("甲", "branch")], "重复"),
-    ([bulk.NewOrg("乙", "branch", "甲支部")], "党支部下面不能再设组织"),
-    ([bulk.NewOrg("乙", "branch", "没有这个")], "没有名为“没有这个”的组织"),
-    ([bulk.NewOrg("甲支部", "branch")], "组织名称不能重复"),
-    ([bulk.NewOrg("乙", "committee", "丙"), bulk.NewOrg("丙", "committee", "乙")], "循环"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([bulk.NewOrg("甲", "branch"), bulk.NewOrg("甲", "branch")], "重复"),
+        ([bulk.NewOrg("乙", "branch", "甲支部")], "党支部下面不能再设组织"),
+        ([bulk.NewOrg("乙", "branch", "没有这个")], "没有名为“没有这个”的组织"),
+        ([bulk.NewOrg("甲支部", "branch")], "组织名称不能重复"),
+        ([bulk.NewOrg("乙", "committee", "丙"), bulk.NewOrg("丙", "committee", "乙")], "循环"),
+    ],
+)
 def test_orgs_refused_leave_nothing_behind(db, rows, message):
     bulk.insert_orgs([bulk.NewOrg("甲支部", "branch")])
     before = counts()
@@ -63,11 +83,22 @@ def test_orgs_refused_leave_nothing_behind(db, rows, message):
 def test_members_get_a_membership_in_their_branch_and_group(db):
     branches, _ = _county(1)
     gid = bulk.insert_groups([bulk.NewGroup("第一党小组", branches[0])])[0]
-    ids = bulk.insert_members([
-        bulk.NewMember("王建国", "第0党支部", "第一党小组", "full", date(1996, 6, 20), date(1997, 6, 20),
-                       id_number="110105197203140017", phone="13912345678", gender="male"),
-        bulk.NewMember("李娜", branches[0], None, "probationary", date(2023, 6, 1), since=date(2023, 1, 1)),
-    ])
+    ids = bulk.insert_members(
+        [
+            bulk.NewMember(
+                "王建国",
+                "第0党支部",
+                "第一党小组",
+                "full",
+                date(1996, 6, 20),
+                date(1997, 6, 20),
+                id_number="110105197203140017",
+                phone="13912345678",
+                gender="male",
+            ),
+            bulk.NewMember("李娜", branches[0], None, "probationary", date(2023, 6, 1), since=date(2023, 1, 1)),
+        ]
+    )
     wang, li = Member.get_by_id(ids[0]), Member.get_by_id(ids[1])
     assert (wang.name, wang.id_number, wang.stage, wang.status) == ("王建国", "110105197203140017", "full", "active")
     assert li.stage == "probationary" and li.joined_on == date(2023, 6, 1)
@@ -81,11 +112,16 @@ def test_a_registered_id_number_refuses_the_whole_batch(db):
     bulk.insert_members([bulk.NewMember("王建国", branches[0], id_number="110105197203140017")])
     before = counts()
     with pytest.raises(InputError, match="已登记"):
-        bulk.insert_members([bulk.NewMember("新人", branches[0]),
-                             bulk.NewMember("重复", branches[0], id_number="110105197203140017")])
+        bulk.insert_members(
+            [bulk.NewMember("新人", branches[0]), bulk.NewMember("重复", branches[0], id_number="110105197203140017")]
+        )
     with pytest.raises(InputError, match="不止一次"):
-        bulk.insert_members([bulk.NewMember("甲", branches[0], id_number="11010519791123003X"),
-                             bulk.NewMember("乙", branches[0], id_number="11010519791123003X")])
+        bulk.insert_members(
+            [
+                bulk.NewMember("甲", branches[0], id_number="11010519791123003X"),
+                bulk.NewMember("乙", branches[0], id_number="11010519791123003X"),
+            ]
+        )
     assert counts() == before
 
 
@@ -104,13 +140,21 @@ def _sessions(branches: list[int], members: list[int], n: int) -> list[bulk.NewS
     out = []
     for i in range(n):
         b = i % len(branches)
-        people = members[b * per:(b + 1) * per]
+        people = members[b * per : (b + 1) * per]
         kinds = ("theme-day", "general-meeting") if i % 3 == 0 else ("theme-day",)
         attendance = [(m, "present", None) for m in people[: 1 + i % per]]
         if len(attendance) < per:
             attendance.append((people[-1], "leave", f"出差{i}"))
-        out.append(bulk.NewSession(org=branches[b], held_on=date(2023, 1 + i % 12, 1 + i % 28), kinds=kinds,
-                                   topic=f"第{i}次", host=people[0], attendance=tuple(attendance)))
+        out.append(
+            bulk.NewSession(
+                org=branches[b],
+                held_on=date(2023, 1 + i % 12, 1 + i % 28),
+                kinds=kinds,
+                topic=f"第{i}次",
+                host=people[0],
+                attendance=tuple(attendance),
+            )
+        )
     return out
 
 
@@ -120,11 +164,14 @@ def _stored() -> dict[str, tuple]:
     for sid, k in SessionKind.select(SessionKind.session, SessionKind.kind).tuples():
         kinds.setdefault(sid, set()).add(k)
     att: dict[int, set] = {}
-    for sid, mid, st, reason in Attendance.select(Attendance.session, Attendance.member, Attendance.status,
-                                                  Attendance.reason).tuples():
+    for sid, mid, st, reason in Attendance.select(
+        Attendance.session, Attendance.member, Attendance.status, Attendance.reason
+    ).tuples():
         att.setdefault(sid, set()).add((mid, st, reason))
-    return {s.topic: (s.org_id, s.held_on, frozenset(kinds.get(s.id, ())), frozenset(att.get(s.id, ())), s.host_id)
-            for s in Session.select()}
+    return {
+        s.topic: (s.org_id, s.held_on, frozenset(kinds.get(s.id, ())), frozenset(att.get(s.id, ())), s.host_id)
+        for s in Session.select()
+    }
 
 
 @pytest.mark.parametrize("chunk", [bulk.CHUNK, 7])
@@ -185,11 +232,13 @@ def test_insert_without_returning_takes_consecutive_ids(db, monkeypatch):
 
 def test_development_steps_go_in_with_their_details(db):
     _, members = _county(1)
-    n = bulk.insert_events([
-        bulk.NewEvent(members[0], "applied", date(2022, 1, 5)),
-        bulk.NewEvent(members[0], "trained", date(2023, 3, 1), {"days": 5}),
-        bulk.NewEvent(members[1], "publicized", date(2023, 4, 1), {"until": "2023-04-10"}, note="公示"),
-    ])
+    n = bulk.insert_events(
+        [
+            bulk.NewEvent(members[0], "applied", date(2022, 1, 5)),
+            bulk.NewEvent(members[0], "trained", date(2023, 3, 1), {"days": 5}),
+            bulk.NewEvent(members[1], "publicized", date(2023, 4, 1), {"until": "2023-04-10"}, note="公示"),
+        ]
+    )
     assert n == 3
     rows = {(e.member_id, e.event): e for e in MemberEvent.select()}
     assert rows[(members[0], "trained")].details == {"days": 5}

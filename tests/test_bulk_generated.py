@@ -1,4 +1,5 @@
 """The benchmark's generator, at a tiny size: it writes through the bulk paths and the data checks cleanly."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -8,13 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from dangjian.checks import make_window, run_check
-from dangjian.db import close_database
-from dangjian.models import Attendance, Member, MemberEvent, Organization, PartyGroup, Session
-from dangjian.rules import load_rules
-
 from conftest import ok
+
+from dangjian.reports.compliance import make_window, run_check
+from dangjian.rules.loader import load_rules
+from dangjian.store.connection import close_database
+from dangjian.store.models import Attendance, Member, MemberEvent, Organization, PartyGroup, Session
 
 YEAR = 2023
 AS_OF = date(2024, 4, 30)
@@ -50,7 +50,7 @@ def test_without_gaps_the_year_checks_clean(db, generate):
 
 
 def test_with_gaps_check_reports_missed_meetings(run, target, generate):
-    from dangjian.db import open_database
+    from dangjian.store.connection import open_database
 
     open_database(target)
     generate.generate(generate.SIZES["tiny"], year=YEAR, seed=5)
@@ -58,10 +58,22 @@ def test_with_gaps_check_reports_missed_meetings(run, target, generate):
     result = run("check", "--year", str(YEAR), "--as-of", AS_OF.isoformat(), "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
-    meetings = {"general-meeting-quarterly", "committee-meeting-monthly", "group-meeting-monthly",
-                "party-lecture-quarterly", "theme-day-monthly", "life-meeting-yearly", "appraisal-yearly"}
-    development = {"application-talk-within-1-month", "activist-assessment-half-yearly", "activist-min-1-year",
-                   "admission-approval-within-3-months", "conversion-overdue"}
+    meetings = {
+        "general-meeting-quarterly",
+        "committee-meeting-monthly",
+        "group-meeting-monthly",
+        "party-lecture-quarterly",
+        "theme-day-monthly",
+        "life-meeting-yearly",
+        "appraisal-yearly",
+    }
+    development = {
+        "application-talk-within-1-month",
+        "activist-assessment-half-yearly",
+        "activist-min-1-year",
+        "admission-approval-within-3-months",
+        "conversion-overdue",
+    }
     rules = {f["rule"] for f in findings}
     assert rules & meetings and rules <= meetings | development
     assert {f["status"] for f in findings} <= {"missed", "violated", "overdue"}

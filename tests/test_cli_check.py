@@ -1,4 +1,5 @@
 """`dangjian check`, `rules list`, `demo`, and the database target, as a user runs them."""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,6 @@ import json
 import os
 
 import pytest
-
 from conftest import SERVER_URL, ok
 
 
@@ -19,16 +19,66 @@ def year(run):
     ok(run("group", "add", "第一党小组", "--org", "机关第一党支部"))
     ok(run("member", "add", "王建国", "--org", "机关第一党支部", "--group", "第一党小组"))
     for m in range(1, 13):
-        ok(run("session", "add", "--org", "机关第一党支部", "--kind", "theme-day", "--on", f"2021-{m:02d}-15",
-               "--all-present"))
-        ok(run("session", "add", "--group", "第一党小组", "--kind", "group-meeting", "--on", f"2021-{m:02d}-20",
-               "--all-present"))
+        ok(
+            run(
+                "session",
+                "add",
+                "--org",
+                "机关第一党支部",
+                "--kind",
+                "theme-day",
+                "--on",
+                f"2021-{m:02d}-15",
+                "--all-present",
+            )
+        )
+        ok(
+            run(
+                "session",
+                "add",
+                "--group",
+                "第一党小组",
+                "--kind",
+                "group-meeting",
+                "--on",
+                f"2021-{m:02d}-20",
+                "--all-present",
+            )
+        )
     for m in (2, 8, 11):
-        ok(run("session", "add", "--org", "机关第一党支部", "--kind", "general-meeting", "--kind", "party-lecture",
-               "--on", f"2021-{m:02d}-25", "--all-present"))
+        ok(
+            run(
+                "session",
+                "add",
+                "--org",
+                "机关第一党支部",
+                "--kind",
+                "general-meeting",
+                "--kind",
+                "party-lecture",
+                "--on",
+                f"2021-{m:02d}-25",
+                "--all-present",
+            )
+        )
     ok(run("session", "add", "--org", "机关第一党支部", "--kind", "party-lecture", "--on", "2021-05-25"))
-    ok(run("session", "add", "--org", "机关第一党支部", "--kind", "组织生活会", "--kind", "民主评议",
-           "--on", "2022-01-20", "--for-year", "2021", "--all-present"))
+    ok(
+        run(
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "组织生活会",
+            "--kind",
+            "民主评议",
+            "--on",
+            "2022-01-20",
+            "--for-year",
+            "2021",
+            "--all-present",
+        )
+    )
     return run
 
 
@@ -37,14 +87,25 @@ def test_check_json_is_exactly_the_contract(year):
     assert r.exit_code == 1, r.stderr
     data = json.loads(r.stdout)
     assert data == {
-        "as_of": "2022-03-01", "from": "2021-01-01", "to": "2021-12-31",
-        "findings": [{
-            "rule": "general-meeting-quarterly", "severity": "error", "status": "missed",
-            "subject": {"type": "org", "id": 2, "name": "机关第一党支部"},
-            "period": "2021-Q2", "date": "2021-06-30", "expected": 1, "actual": 0,
-            "message": "2021年第二季度未召开支部党员大会（应至少1次，实际0次）",
-            "source": "《中国共产党支部工作条例（试行）》第十一条"}],
-        "summary": {"error": 1, "warning": 0, "info": 0}}
+        "as_of": "2022-03-01",
+        "from": "2021-01-01",
+        "to": "2021-12-31",
+        "findings": [
+            {
+                "rule": "general-meeting-quarterly",
+                "severity": "error",
+                "status": "missed",
+                "subject": {"type": "org", "id": 2, "name": "机关第一党支部"},
+                "period": "2021-Q2",
+                "date": "2021-06-30",
+                "expected": 1,
+                "actual": 0,
+                "message": "2021年第二季度未召开支部党员大会（应至少1次，实际0次）",
+                "source": "《中国共产党支部工作条例（试行）》第十一条",
+            }
+        ],
+        "summary": {"error": 1, "warning": 0, "info": 0},
+    }
 
 
 def test_check_table_and_csv(year):
@@ -56,7 +117,8 @@ def test_check_table_and_csv(year):
     assert r.exit_code == 1 and r.stdout.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     assert [(x["rule"], x["period"], x["subject_name"], x["status"]) for x in rows] == [
-        ("general-meeting-quarterly", "2021-Q2", "机关第一党支部", "missed")]
+        ("general-meeting-quarterly", "2021-Q2", "机关第一党支部", "missed")
+    ]
 
 
 def test_as_of_time_machine_sees_only_what_was_recorded_by_then(year):
@@ -67,7 +129,9 @@ def test_as_of_time_machine_sees_only_what_was_recorded_by_then(year):
     assert ("theme-day-monthly", "2021-06", "due") not in got  # held on 06-15
     assert ("group-meeting-monthly", "2021-06", "due") in got  # held on 06-20, after as_of
     from datetime import date
+
     from dangjian.periods import parse_period
+
     assert all(parse_period(f["period"]).start <= date(2021, 6, 15) for f in data["findings"])
 
 
@@ -87,11 +151,13 @@ def test_annual_meetings_due_within_grace_then_held(year):
 
 def test_check_org_covers_the_subtree(year):
     ok(year("org", "add", "离退休党支部", "--parent", "机关党委", "--established", "2012-01-01"))
-    data = json.loads(year("check", "--org", "机关党委", "--year", "2021", "--as-of", "2022-06-01",
-                           "--format", "json").stdout)
+    data = json.loads(
+        year("check", "--org", "机关党委", "--year", "2021", "--as-of", "2022-06-01", "--format", "json").stdout
+    )
     assert {f["subject"]["name"] for f in data["findings"]} == {"机关第一党支部", "离退休党支部"}
-    data = json.loads(year("check", "--org", "离退休党支部", "--year", "2021", "--as-of", "2022-06-01",
-                           "--format", "json").stdout)
+    data = json.loads(
+        year("check", "--org", "离退休党支部", "--year", "2021", "--as-of", "2022-06-01", "--format", "json").stdout
+    )
     assert {f["subject"]["name"] for f in data["findings"]} == {"离退休党支部"}
 
 
@@ -103,8 +169,15 @@ def test_nothing_found_says_so(run):
 
 def test_rules_list_shows_every_meeting_rule_with_source_and_dates(run):
     out = ok(run("rules", "list"))
-    for rid in ("general-meeting-quarterly", "committee-meeting-monthly", "group-meeting-monthly",
-                "party-lecture-quarterly", "theme-day-monthly", "life-meeting-yearly", "appraisal-yearly"):
+    for rid in (
+        "general-meeting-quarterly",
+        "committee-meeting-monthly",
+        "group-meeting-monthly",
+        "party-lecture-quarterly",
+        "theme-day-monthly",
+        "life-meeting-yearly",
+        "appraisal-yearly",
+    ):
         assert rid in out
     data = json.loads(ok(run("rules", "list", "--format", "json")))
     life = next(r for r in data if r["id"] == "life-meeting-yearly")
@@ -115,8 +188,11 @@ def test_rules_list_shows_every_meeting_rule_with_source_and_dates(run):
 
 def test_local_rules_change_severity_numbers_and_switch_off(year, tmp_path):
     f = tmp_path / "本县规则.toml"
-    f.write_text('[general-meeting-quarterly]\nseverity = "warning"\n\n[theme-day-monthly]\nenabled = false\n\n'
-                 '[life-meeting-yearly]\ngrace = "0 months"\n', encoding="utf-8")
+    f.write_text(
+        '[general-meeting-quarterly]\nseverity = "warning"\n\n[theme-day-monthly]\nenabled = false\n\n'
+        '[life-meeting-yearly]\ngrace = "0 months"\n',
+        encoding="utf-8",
+    )
     r = year("--rules", str(f), "check", "--year", "2021", "--as-of", "2022-01-10", "--format", "json")
     data = json.loads(r.stdout)
     by_rule = {x["rule"]: x for x in data["findings"]}
@@ -128,15 +204,18 @@ def test_local_rules_change_severity_numbers_and_switch_off(year, tmp_path):
     assert next(x for x in listed if x["id"] == "theme-day-monthly")["enabled"] is False
 
 
-@pytest.mark.parametrize("content,fragment", [
-    ('[no-such-rule]\nseverity = "error"\n', "“no-such-rule”不存在"),
-    ('[theme-day-monthly]\ncolour = "red"\n', "“colour”不是可设置的项"),
-    ('[theme-day-monthly]\nmin = "one"\n', "应为数字"),
-    ('[theme-day-monthly]\nseverity = "fatal"\n', "error、warning 或 info"),
-    ('[life-meeting-yearly]\ngrace = "soon"\n', "不是有效的时长"),
-    ('[theme-day-monthly]\nenabled = "no"\n', "true 或 false"),
-    ('[theme-day-monthly\n', "不是有效的 TOML"),
-])
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ('[no-such-rule]\nseverity = "error"\n', "“no-such-rule”不存在"),
+        ('[theme-day-monthly]\ncolour = "red"\n', "“colour”不是可设置的项"),
+        ('[theme-day-monthly]\nmin = "one"\n', "应为数字"),
+        ('[theme-day-monthly]\nseverity = "fatal"\n', "error、warning 或 info"),
+        ('[life-meeting-yearly]\ngrace = "soon"\n', "不是有效的时长"),
+        ('[theme-day-monthly]\nenabled = "no"\n', "true 或 false"),
+        ("[theme-day-monthly\n", "不是有效的 TOML"),
+    ],
+)
 def test_bad_rules_file_is_exit_2_naming_the_problem(run, tmp_path, content, fragment):
     f = tmp_path / "rules.toml"
     f.write_text(content, encoding="utf-8")
@@ -151,14 +230,21 @@ def test_missing_rules_file(run):
 
 def test_demo_builds_its_own_database_and_prints_the_findings(tmp_path):
     from click.testing import CliRunner
-    from cli.main import cli
+
+    from dangjian.cli.main import cli
 
     path = tmp_path / "demo.db"
     runner = CliRunner()
     first = runner.invoke(cli, ["demo", "--db", str(path)])
     assert first.exit_code == 0, first.stderr
-    for text in ("机关党支部", "2021年8月未召开支部委员会会议", "2021年第三季度未上党课",
-                 "退休职工党小组", "2021年4月未开展主题党日", "程序倒置"):
+    for text in (
+        "机关党支部",
+        "2021年8月未召开支部委员会会议",
+        "2021年第三季度未上党课",
+        "退休职工党小组",
+        "2021年4月未开展主题党日",
+        "程序倒置",
+    ):
         assert text in first.stdout
     # the 2021 annual meetings were held in January 2022 for 2021
     assert "组织生活会" not in first.stdout
@@ -174,7 +260,8 @@ def test_demo_builds_its_own_database_and_prints_the_findings(tmp_path):
 @pytest.mark.skipif(bool(SERVER_URL), reason="SQLite targets only")
 def test_two_slash_sqlite_url_is_refused(tmp_path):
     from click.testing import CliRunner
-    from cli.main import cli
+
+    from dangjian.cli.main import cli
 
     r = CliRunner().invoke(cli, ["--db", "sqlite://x.db", "org", "list"])
     assert r.exit_code == 2 and "三个斜杠" in r.stderr
@@ -185,7 +272,8 @@ def test_two_slash_sqlite_url_is_refused(tmp_path):
 @pytest.mark.skipif(bool(SERVER_URL), reason="SQLite targets only")
 def test_new_sqlite_file_is_private(tmp_path):
     from click.testing import CliRunner
-    from cli.main import cli
+
+    from dangjian.cli.main import cli
 
     path = tmp_path / "mine.db"
     CliRunner().invoke(cli, ["--db", str(path), "org", "list"])
@@ -194,7 +282,8 @@ def test_new_sqlite_file_is_private(tmp_path):
 
 def test_unopenable_database_is_exit_3(tmp_path):
     from click.testing import CliRunner
-    from cli.main import cli
+
+    from dangjian.cli.main import cli
 
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "no" / "such" / "dir.db"), "org", "list"])
     assert r.exit_code == 3 and "无法打开数据库" in r.stderr
@@ -208,7 +297,8 @@ def test_unopenable_database_is_exit_3(tmp_path):
 
 def test_help_does_not_open_the_database(tmp_path):
     from click.testing import CliRunner
-    from cli.main import cli
+
+    from dangjian.cli.main import cli
 
     path = tmp_path / "untouched.db"
     r = CliRunner().invoke(cli, ["--db", str(path), "check", "--help"])

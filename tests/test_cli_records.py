@@ -1,10 +1,10 @@
 """Recording a branch from the command line: orgs, groups, members, sessions, and bad input."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from conftest import ok
 
 
@@ -13,11 +13,28 @@ def branch(run):
     ok(run("org", "add", "县政府办公室机关党委", "--kind", "党委", "--established", "2010-03-01"))
     ok(run("org", "add", "机关第一党支部", "--parent", "县政府办公室机关党委", "--established", "2010年5月1日"))
     ok(run("group", "add", "第一党小组", "--org", "机关第一党支部"))
-    ok(run("member", "add", "王建国", "--org", "机关第一党支部", "--group", "第一党小组",
-           "--joined", "1996-06-20", "--full-since", "1997-06-20", "--gender", "男",
-           "--id-number", "110105194912310011", "--phone", "13912345678"))
-    ok(run("member", "add", "李娜", "--org", "机关第一党支部", "--joined", "2008/6/26",
-           "--full-since", "2009.6.26"))
+    ok(
+        run(
+            "member",
+            "add",
+            "王建国",
+            "--org",
+            "机关第一党支部",
+            "--group",
+            "第一党小组",
+            "--joined",
+            "1996-06-20",
+            "--full-since",
+            "1997-06-20",
+            "--gender",
+            "男",
+            "--id-number",
+            "110105194912310011",
+            "--phone",
+            "13912345678",
+        )
+    )
+    ok(run("member", "add", "李娜", "--org", "机关第一党支部", "--joined", "2008/6/26", "--full-since", "2009.6.26"))
     ok(run("member", "add", "郭芳", "--org", "机关第一党支部", "--stage", "预备党员", "--joined", "20201120"))
     ok(run("member", "add", "韩雪", "--org", "机关第一党支部", "--stage", "入党积极分子"))
     return run
@@ -60,17 +77,41 @@ def test_table_aligns_chinese_text(branch):
 
     out = ok(branch("member", "list"))
     header, _, *rows = [line for line in out.splitlines() if line.strip()]
-    column = wcswidth(header[:header.index("类别")])
+    column = wcswidth(header[: header.index("类别")])
     labels = ("正式党员", "预备党员", "入党积极分子")
     for line in rows:
         label = next(lb for lb in labels if lb in line)
-        assert wcswidth(line[:line.index(label)]) == column, line
+        assert wcswidth(line[: line.index(label)]) == column, line
 
 
 def test_session_add_with_attendance_and_show(branch):
-    out = ok(branch("session", "add", "--org", "机关第一党支部", "--kind", "党员大会", "--kind", "party-lecture",
-                    "--on", "2021年3月5日", "--topic", "学习党史", "--host", "王建国", "--recorder", "李娜",
-                    "--lecturer", "市委党校刘教授", "--all-present", "--leave", "李娜：出差", "--hours", "2"))
+    out = ok(
+        branch(
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党员大会",
+            "--kind",
+            "party-lecture",
+            "--on",
+            "2021年3月5日",
+            "--topic",
+            "学习党史",
+            "--host",
+            "王建国",
+            "--recorder",
+            "李娜",
+            "--lecturer",
+            "市委党校刘教授",
+            "--all-present",
+            "--leave",
+            "李娜：出差",
+            "--hours",
+            "2",
+        )
+    )
     assert "应到3人，出席2人，请假1人，缺席0人" in out
     info = as_json(branch("session", "show", "1", "--format", "json"))
     assert info["kinds"] == ["general-meeting", "party-lecture"]
@@ -83,21 +124,38 @@ def test_session_add_with_attendance_and_show(branch):
 
 
 def test_activist_may_attend_but_is_never_expected(branch):
-    out = ok(branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-03-15",
-                    "--all-present", "--present", "韩雪"))
+    out = ok(
+        branch(
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "主题党日",
+            "--on",
+            "2021-03-15",
+            "--all-present",
+            "--present",
+            "韩雪",
+        )
+    )
     assert "应到3人，出席4人" in out
 
 
 def test_probationary_member_is_not_on_the_roster_before_admission(branch):
-    out = ok(branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2020-03-15",
-                    "--all-present"))
+    out = ok(
+        branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2020-03-15", "--all-present")
+    )
     assert "应到2人" in out
 
 
 def test_session_list_filters(branch):
     ok(branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-03-15"))
-    ok(branch("session", "add", "--group", "第一党小组", "--kind", "党小组会", "--on", "2021-03-20",
-              "--present", "王建国"))
+    ok(
+        branch(
+            "session", "add", "--group", "第一党小组", "--kind", "党小组会", "--on", "2021-03-20", "--present", "王建国"
+        )
+    )
     rows = as_json(branch("session", "list", "--kind", "党小组会", "--format", "json"))
     assert [(r["group"], r["present"]) for r in rows] == [("第一党小组", 1)]
     rows = as_json(branch("session", "list", "--from", "2021-03-16", "--format", "json"))
@@ -111,12 +169,18 @@ def test_transfer_keeps_history_and_moves_roster(branch):
     assert "李娜已于2021年9月1日由机关第一党支部转入离退休党支部" in out
     info = as_json(branch("member", "show", "李娜", "--format", "json"))
     assert [(m["org"], m["start"], m["end"]) for m in info["memberships"]] == [
-        ("机关第一党支部", None, "2021-09-01"), ("离退休党支部", "2021-09-01", None)]
+        ("机关第一党支部", None, "2021-09-01"),
+        ("离退休党支部", "2021-09-01", None),
+    ]
     # before the transfer she belongs to the first branch, after it she does not
-    ok(branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-08-31",
-              "--present", "李娜"))
-    bad = branch("session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-09-01",
-                 "--present", "李娜")
+    ok(
+        branch(
+            "session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-08-31", "--present", "李娜"
+        )
+    )
+    bad = branch(
+        "session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", "2021-09-01", "--present", "李娜"
+    )
     assert bad.exit_code == 2 and "不属于机关第一党支部" in bad.stderr
 
 
@@ -160,8 +224,9 @@ def test_dissolve_requires_members_to_be_moved_first(branch):
 
 def snapshot(run):
     """Every table, row for row, read through the CLI's JSON and the models."""
-    from dangjian.db import open_database, close_database
-    from dangjian.models import MODELS
+    from dangjian.store.connection import close_database, open_database
+    from dangjian.store.models import MODELS
+
     open_database(run.target)
     data = {m.__name__: sorted(map(repr, m.select().tuples())) for m in MODELS}
     close_database()
@@ -177,26 +242,90 @@ BAD_INPUT = [
     (["member", "add", "张三", "--org", "机关第一党支部", "--id-number", "110105194912310011"], "不能重复登记"),
     (["member", "add", "张三", "--org", "机关第一党支部", "--group", "第九党小组"], "没有名为“第九党小组”的党小组"),
     (["member", "add", "张三", "--org", "机关第一党支部", "--birth", "yesterday"], "无法识别"),
-    (["member", "add", "张三", "--org", "机关第一党支部", "--joined", "2021-01-01", "--full-since", "2020-01-01"],
-     "早于入党日期"),
+    (
+        ["member", "add", "张三", "--org", "机关第一党支部", "--joined", "2021-01-01", "--full-since", "2020-01-01"],
+        "早于入党日期",
+    ),
     (["member", "add", "张三", "--org", "机关第一党支部", "--phone", "12345"], "电话号码"),
     (["member", "show", "不存在的人"], "没有找到党员“不存在的人”"),
     (["member", "transfer", "王建国", "--to", "不存在的支部", "--on", "2021-01-01"], "没有名为"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "茶话会", "--on", "2021-03-05"], "general-meeting（支部党员大会）"),
+    (
+        ["session", "add", "--org", "机关第一党支部", "--kind", "茶话会", "--on", "2021-03-05"],
+        "general-meeting（支部党员大会）",
+    ),
     (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2009-03-05"], "尚未成立"),
     (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-02-29"], "只有28天"),
-    (["session", "add", "--org", "县政府办公室机关党委", "--group", "第一党小组", "--kind", "党小组会", "--on", "2021-03-05"],
-     "不是县政府办公室机关党委的党小组"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--present", "赵六"],
-     "不属于机关第一党支部"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--absent", "王建国",
-      "--present", "王建国"], "同时被记为"),
+    (
+        [
+            "session",
+            "add",
+            "--org",
+            "县政府办公室机关党委",
+            "--group",
+            "第一党小组",
+            "--kind",
+            "党小组会",
+            "--on",
+            "2021-03-05",
+        ],
+        "不是县政府办公室机关党委的党小组",
+    ),
+    (
+        ["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--present", "赵六"],
+        "不属于机关第一党支部",
+    ),
+    (
+        [
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党课",
+            "--on",
+            "2021-03-05",
+            "--absent",
+            "王建国",
+            "--present",
+            "王建国",
+        ],
+        "同时被记为",
+    ),
     (["session", "add", "--org", "机关第一党支部", "--kind", "党小组会", "--on", "2021-03-05"], "--group"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "组织生活会", "--on", "2021-03-05", "--for-year", "2019"],
-     "所属年度2019不对"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--hours", "两小时"], "学时"),
-    (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--minutes", "/nonexistent.txt"],
-     "不存在"),
+    (
+        [
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "组织生活会",
+            "--on",
+            "2021-03-05",
+            "--for-year",
+            "2019",
+        ],
+        "所属年度2019不对",
+    ),
+    (
+        ["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-03-05", "--hours", "两小时"],
+        "学时",
+    ),
+    (
+        [
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "党课",
+            "--on",
+            "2021-03-05",
+            "--minutes",
+            "/nonexistent.txt",
+        ],
+        "不存在",
+    ),
     (["session", "show", "999"], "没有编号为999的会议记录"),
     (["check", "--year", "2021", "--from", "2021-01-01"], "只能选一种"),
     (["check", "--org", "不存在"], "没有名为"),
@@ -204,7 +333,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("args,fragment", BAD_INPUT, ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(BAD_INPUT)])
+@pytest.mark.parametrize(
+    "args,fragment", BAD_INPUT, ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(BAD_INPUT)]
+)
 def test_bad_input_is_one_sentence_exit_2_and_nothing_written(branch, args, fragment):
     before = snapshot(branch)
     result = branch(*args)
@@ -235,8 +366,9 @@ def test_usage_errors_are_one_line_exit_2(branch):
 
 
 def test_every_command_has_help_with_an_example(run):
-    from cli.main import cli
     import click
+
+    from dangjian.cli.main import cli
 
     ctx = click.Context(cli)
 
@@ -246,6 +378,7 @@ def test_every_command_has_help_with_an_example(run):
                 yield from walk(cmd.get_command(ctx, name), path + [name])
         else:
             yield path
+
     paths = list(walk(cli, []))
     assert {p[0] for p in paths} >= {"org", "group", "member", "session", "check", "rules", "demo"}
     assert len(paths) >= 20

@@ -1,5 +1,6 @@
 """Several programs writing one database at once: each write lands whole or is refused with
 "busy, try again" (exit 3); the file is never corrupt. Real processes, not threads."""
+
 from __future__ import annotations
 
 import json
@@ -11,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SERVER_URL, ok
-from dangjian.db import close_database, open_database
-from dangjian.models import AuditEntry, Member, Organization, SchemaVersion
+
+from dangjian.store.connection import close_database, open_database
+from dangjian.store.models import AuditEntry, Member, Organization, SchemaVersion
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSY = "错误：数据库正被另一个程序占用，请稍后再试。"
@@ -23,11 +24,11 @@ BUSY = "错误：数据库正被另一个程序占用，请稍后再试。"
 WORKER = r"""
 import contextlib, io, json, os, sys, time
 target, prefix, n, go, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
-import dangjian.db
+import dangjian.store.connection
 if timeout:
-    dangjian.db.SQLITE_BUSY_TIMEOUT = timeout
-from cli.main import cli
-from dangjian.db import close_database
+    dangjian.store.connection.SQLITE_BUSY_TIMEOUT = timeout
+from dangjian.cli.main import cli
+from dangjian.store.connection import close_database
 while not os.path.exists(go):
     time.sleep(0.002)
 out = []
@@ -51,12 +52,18 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def spawn(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def cli_process(target: str, *args: str) -> subprocess.Popen:
-    return spawn("-c", "from cli.main import main; main()", "--db", target, *args)
+    return spawn("-c", "from dangjian.cli.main import main; main()", "--db", target, *args)
 
 
 def integrity(target: str) -> None:
@@ -72,10 +79,25 @@ def integrity(target: str) -> None:
 
 def test_many_cli_processes_writing_at_once_all_land(run):
     ok(run("org", "add", "机关第一党支部", "--established", "2000-01-01"))
-    procs = [cli_process(run.target, "member", "add", f"党员{i}", "--org", "机关第一党支部", "--joined", "2001-01-01")
-             for i in range(10)]
-    procs += [cli_process(run.target, "session", "add", "--org", "机关第一党支部", "--kind", "支委会",
-                          "--on", f"2021-{m:02d}-05", "--all-present") for m in range(1, 5)]
+    procs = [
+        cli_process(run.target, "member", "add", f"党员{i}", "--org", "机关第一党支部", "--joined", "2001-01-01")
+        for i in range(10)
+    ]
+    procs += [
+        cli_process(
+            run.target,
+            "session",
+            "add",
+            "--org",
+            "机关第一党支部",
+            "--kind",
+            "支委会",
+            "--on",
+            f"2021-{m:02d}-05",
+            "--all-present",
+        )
+        for m in range(1, 5)
+    ]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     assert all(code in (0, 3) for code, _ in results), results
     assert all(err.strip() == BUSY for code, err in results if code == 3), results
@@ -93,8 +115,7 @@ def test_many_cli_processes_writing_at_once_all_land(run):
 def test_two_busy_writers_in_a_loop_never_lose_or_half_write(run, tmp_path):
     ok(run("org", "add", "机关第一党支部", "--established", "2000-01-01"))
     go = tmp_path / "go"
-    workers = [spawn("-c", WORKER, run.target, prefix, "25", str(go), "0")
-               for prefix in ("甲", "乙", "会议")]
+    workers = [spawn("-c", WORKER, run.target, prefix, "25", str(go), "0") for prefix in ("甲", "乙", "会议")]
     time.sleep(0.5)
     go.touch()
     outs = []
@@ -120,14 +141,19 @@ def test_two_busy_writers_in_a_loop_never_lose_or_half_write(run, tmp_path):
 @pytest.mark.skipif(bool(SERVER_URL), reason="SQLite file locking")
 def test_a_writer_that_cannot_get_the_lock_says_busy_and_writes_nothing(run, tmp_path):
     ok(run("org", "add", "机关第一党支部", "--established", "2000-01-01"))
-    holder = spawn("-c", (
-        "import sqlite3, sys, time\n"
-        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE')\n"
-        "c.execute(\"UPDATE organization SET code = 'held'\")\n"
-        "print('locked', flush=True)\n"
-        "time.sleep(3)\n"
-        "c.execute('COMMIT')\n"), run.target)
+    holder = spawn(
+        "-c",
+        (
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "c.execute(\"UPDATE organization SET code = 'held'\")\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(3)\n"
+            "c.execute('COMMIT')\n"
+        ),
+        run.target,
+    )
     assert holder.stdout.readline().strip() == "locked"
     go = tmp_path / "go"
     go.touch()

@@ -1,14 +1,26 @@
 """`member record`, `timeline`, `due` and the development findings of `check`, from the command line."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from conftest import ok
 
-TIMELINE_KEYS = {"member", "org", "stage", "admitted_on", "probation_ends", "extension_months", "days_left",
-                 "status", "events", "findings", "next_step", "deadlines"}
+TIMELINE_KEYS = {
+    "member",
+    "org",
+    "stage",
+    "admitted_on",
+    "probation_ends",
+    "extension_months",
+    "days_left",
+    "status",
+    "events",
+    "findings",
+    "next_step",
+    "deadlines",
+}
 
 
 @pytest.fixture
@@ -29,11 +41,18 @@ def events_of(run, name):
 
 
 def admit(run, name="刘佳", on="2020-07-01"):
-    for args in (("申请", "--on", "2018-03-05"), ("谈话", "--on", "2018-03-20"), ("积极分子", "--on", "2018-09-10"),
-                 ("考察", "--on", "2019-03-01"), ("考察", "--on", "2019-08-30"), ("发展对象", "--on", "2019-09-10"),
-                 ("政审", "--on", "2020-04-01"),
-                 ("培训", "--on", "2020-05-10", "--days", "3"), ("预审", "--on", "2020-06-10"),
-                 ("接收", "--on", on, "--entitled", "3", "--present", "3", "--yes", "3")):
+    for args in (
+        ("申请", "--on", "2018-03-05"),
+        ("谈话", "--on", "2018-03-20"),
+        ("积极分子", "--on", "2018-09-10"),
+        ("考察", "--on", "2019-03-01"),
+        ("考察", "--on", "2019-08-30"),
+        ("发展对象", "--on", "2019-09-10"),
+        ("政审", "--on", "2020-04-01"),
+        ("培训", "--on", "2020-05-10", "--days", "3"),
+        ("预审", "--on", "2020-06-10"),
+        ("接收", "--on", on, "--entitled", "3", "--present", "3", "--yes", "3"),
+    ):
         r = record(run, name, *args)
         ok(r)
         assert r.stderr == "", r.stderr
@@ -41,11 +60,11 @@ def admit(run, name="刘佳", on="2020-07-01"):
 
 # ---------------------------------------------------------------- recording
 
+
 def test_a_whole_record_in_chinese_from_application_to_conversion(branch):
     run = branch
     admit(run)
-    for args in (("审批", "--on", "2020-08-20"), ("宣誓", "--on", "2020-09-01"),
-                 ("转正申请", "--on", "2021-06-01")):
+    for args in (("审批", "--on", "2020-08-20"), ("宣誓", "--on", "2020-09-01"), ("转正申请", "--on", "2021-06-01")):
         ok(record(run, "刘佳", *args))
     out = ok(record(run, "刘佳", "转正", "--on", "2021-07-05", "--entitled", "3", "--present", "3", "--yes", "3"))
     assert "转正日期（党龄起算）2021年7月1日" in out
@@ -57,7 +76,9 @@ def test_a_whole_record_in_chinese_from_application_to_conversion(branch):
     assert info["events"][9]["details"] == {"entitled": 3, "present": 3, "yes": 3}
     table = ok(run("member", "show", "刘佳"))
     lines = table.splitlines()
-    assert lines.index("  2018年3月5日  递交入党申请书") < lines.index("  2021年7月5日  支部大会同意转正（应到3人，实到3人，赞成3票）")
+    assert lines.index("  2018年3月5日  递交入党申请书") < lines.index(
+        "  2021年7月5日  支部大会同意转正（应到3人，实到3人，赞成3票）"
+    )
     assert "集中培训（3天）" in table
 
 
@@ -103,8 +124,12 @@ def test_an_extension_of_three_months_is_recorded_and_reported(branch):
     found = [f for f in data["findings"] if f["rule"] == "extension-length"]
     assert len(found) == 1
     assert found[0]["subject"] == {"type": "member", "id": 4, "name": "刘佳", "org": "一支部"}
-    assert (found[0]["period"], found[0]["date"], found[0]["status"], found[0]["actual"]) == \
-        (None, "2021-06-20", "violated", 3)
+    assert (found[0]["period"], found[0]["date"], found[0]["status"], found[0]["actual"]) == (
+        None,
+        "2021-06-20",
+        "violated",
+        3,
+    )
 
 
 def test_a_vote_below_the_threshold_warns(branch):
@@ -115,22 +140,25 @@ def test_a_vote_below_the_threshold_warns(branch):
     assert "赞成1票" in r.stderr
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("刘佳", "入党了", "--on", "2020-01-01"), "未知的发展纪实事项"),
-    (("刘佳", "applied", "--on", "1990-01-01"), "早于刘佳的出生日期"),
-    (("刘佳", "converted", "--on", "2021-07-05"), "不是预备党员"),
-    (("刘佳", "extended", "--on", "2021-07-05", "--months", "6"), "不是预备党员"),
-    (("王建国", "disqualified", "--on", "2021-07-05"), "不是预备党员"),
-    (("王建国", "converted", "--on", "2007-07-05"), "不是预备党员"),
-    (("无名氏", "applied", "--on", "2020-01-01"), "没有找到党员"),
-    (("刘佳", "applied", "--on", "2020-02-30"), "只有29天"),
-    (("刘佳", "applied", "--on", "2020-01-01", "--months", "6"), "--months 只用于延长预备期"),
-    (("刘佳", "publicized", "--on", "2026-06-01"), "--until"),
-    (("刘佳", "publicized", "--on", "2026-06-05", "--until", "2026-06-01"), "早于开始日期"),
-    (("刘佳", "talked", "--on", "2020-01-01", "--entitled", "3"), "表决票数"),
-    (("刘佳", "applied", "--on", "2020-01-01", "--session", "99"), "没有编号为“99”的会议"),
-    (("刘佳", "trained", "--on", "2020-01-01", "--hours", "很多"), "不是数字"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("刘佳", "入党了", "--on", "2020-01-01"), "未知的发展纪实事项"),
+        (("刘佳", "applied", "--on", "1990-01-01"), "早于刘佳的出生日期"),
+        (("刘佳", "converted", "--on", "2021-07-05"), "不是预备党员"),
+        (("刘佳", "extended", "--on", "2021-07-05", "--months", "6"), "不是预备党员"),
+        (("王建国", "disqualified", "--on", "2021-07-05"), "不是预备党员"),
+        (("王建国", "converted", "--on", "2007-07-05"), "不是预备党员"),
+        (("无名氏", "applied", "--on", "2020-01-01"), "没有找到党员"),
+        (("刘佳", "applied", "--on", "2020-02-30"), "只有29天"),
+        (("刘佳", "applied", "--on", "2020-01-01", "--months", "6"), "--months 只用于延长预备期"),
+        (("刘佳", "publicized", "--on", "2026-06-01"), "--until"),
+        (("刘佳", "publicized", "--on", "2026-06-05", "--until", "2026-06-01"), "早于开始日期"),
+        (("刘佳", "talked", "--on", "2020-01-01", "--entitled", "3"), "表决票数"),
+        (("刘佳", "applied", "--on", "2020-01-01", "--session", "99"), "没有编号为“99”的会议"),
+        (("刘佳", "trained", "--on", "2020-01-01", "--hours", "很多"), "不是数字"),
+    ],
+)
 def test_impossible_input_is_refused_and_nothing_is_written(branch, args, fragment):
     run = branch
     r = record(run, *args)
@@ -141,12 +169,18 @@ def test_impossible_input_is_refused_and_nothing_is_written(branch, args, fragme
     assert events_of(run, "王建国")["events"] == []
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("extended", "--on", "2021-06-20"), "--months"),
-    (("converted", "--on", "2021-06-20", "--entitled", "3", "--present", "2", "--yes", "3"), "赞成票3超过了到会人数2"),
-    (("converted", "--on", "2021-06-20", "--entitled", "3", "--present", "4"), "到会人数4超过了"),
-    (("disqualified", "--on", "2020-06-30"), "不是预备党员"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("extended", "--on", "2021-06-20"), "--months"),
+        (
+            ("converted", "--on", "2021-06-20", "--entitled", "3", "--present", "2", "--yes", "3"),
+            "赞成票3超过了到会人数2",
+        ),
+        (("converted", "--on", "2021-06-20", "--entitled", "3", "--present", "4"), "到会人数4超过了"),
+        (("disqualified", "--on", "2020-06-30"), "不是预备党员"),
+    ],
+)
 def test_impossible_decisions_on_a_probationary_member(branch, args, fragment):
     run = branch
     admit(run)
@@ -178,6 +212,7 @@ def test_the_deciding_meeting_must_be_held_that_day(branch):
 
 # ---------------------------------------------------------------- timeline
 
+
 def test_timeline_json_has_the_contract_keys_and_days_left(branch):
     run = branch
     admit(run)
@@ -186,8 +221,15 @@ def test_timeline_json_has_the_contract_keys_and_days_left(branch):
     e = data[0]
     assert set(e) == TIMELINE_KEYS
     assert e["member"] == {"id": 4, "name": "刘佳"}
-    assert (e["org"], e["stage"], e["admitted_on"], e["probation_ends"], e["extension_months"], e["days_left"],
-            e["status"]) == ("一支部", "probationary", "2020-07-01", "2021-07-01", 0, 16, "in-probation")
+    assert (
+        e["org"],
+        e["stage"],
+        e["admitted_on"],
+        e["probation_ends"],
+        e["extension_months"],
+        e["days_left"],
+        e["status"],
+    ) == ("一支部", "probationary", "2020-07-01", "2021-07-01", 0, 16, "in-probation")
     assert e["events"][0] == {"event": "applied", "on": "2018-03-05"}
     assert e["next_step"]["event"] == "approved"
     assert {f["rule"] for f in e["findings"]} >= {"admission-approval-within-3-months", "conversion-overdue"}
@@ -207,7 +249,7 @@ def test_timeline_statuses_over_time(branch):
     assert (e["status"], e["probation_ends"], e["extension_months"]) == ("extended", "2022-01-01", 6)
     ok(record(run, "刘佳", "converted", "--on", "2022-01-05"))
     assert entry("2022-02-01")["status"] == "converted"
-    assert entry("2021-08-01")["status"] == "extended"   # the time machine ignores the later conversion
+    assert entry("2021-08-01")["status"] == "extended"  # the time machine ignores the later conversion
 
 
 def test_timeline_table_reads_like_a_planning_sheet(branch):
@@ -215,7 +257,16 @@ def test_timeline_table_reads_like_a_planning_sheet(branch):
     admit(run)
     out = ok(run("timeline", "--as-of", "2021-06-15"))
     assert "截至2021年6月15日" in out
-    for text in ("姓名", "所在支部", "下一步", "刘佳", "一支部", "预备党员", "接收 2020年7月1日；期满 2021年7月1日", "16"):
+    for text in (
+        "姓名",
+        "所在支部",
+        "下一步",
+        "刘佳",
+        "一支部",
+        "预备党员",
+        "接收 2020年7月1日；期满 2021年7月1日",
+        "16",
+    ):
         assert text in out
     assert "问题：" in out and "admission-approval-within-3-months" in out
 
@@ -241,8 +292,9 @@ def test_timeline_all_adds_people_still_in_development(branch):
     zx = by_name["赵雪"]
     assert (zx["stage"], zx["status"], zx["admitted_on"], zx["days_left"]) == ("activist", None, None, None)
     assert zx["next_step"] == {"event": "candidate", "earliest": "2022-03-01", "deadline": None}
-    assert {"what": "assessed", "date": "2021-09-01", "rule": "activist-assessment-half-yearly",
-            "status": "due"} in zx["deadlines"]
+    assert {"what": "assessed", "date": "2021-09-01", "rule": "activist-assessment-half-yearly", "status": "due"} in zx[
+        "deadlines"
+    ]
     out = ok(run("timeline", "--all", "--as-of", "2021-06-01"))
     assert "确定为发展对象（2022年3月1日起）" in out
 
@@ -257,17 +309,18 @@ def test_timeline_of_unknown_people_or_orgs_is_refused(branch):
 
 # ---------------------------------------------------------------- due
 
+
 def test_due_lists_what_falls_due_and_what_is_late_sorted_by_date(branch):
     run = branch
-    admit(run)                                     # probation ends 2021-07-01, no approval yet
+    admit(run)  # probation ends 2021-07-01, no approval yet
     ok(run("member", "add", "赵雪", "--org", "一支部", "--stage", "applicant", "--birth", "1998-01-09"))
-    ok(record(run, "赵雪", "申请", "--on", "2021-06-10"))       # talk due by 2021-07-10
+    ok(record(run, "赵雪", "申请", "--on", "2021-06-10"))  # talk due by 2021-07-10
     data = json.loads(ok(run("due", "--as-of", "2021-06-15", "--format", "json")))
     assert all(set(i) == {"date", "what", "rule", "subject", "message"} for i in data)
     assert [i["date"] for i in data] == sorted(i["date"] for i in data)
     pairs = {(i["rule"], i["date"], i["what"]) for i in data}
-    assert ("admission-approval-within-3-months", "2021-01-01", "approved") in pairs   # late
-    assert ("conversion-overdue", "2021-07-01", "converted") in pairs                   # probation ends
+    assert ("admission-approval-within-3-months", "2021-01-01", "approved") in pairs  # late
+    assert ("conversion-overdue", "2021-07-01", "converted") in pairs  # probation ends
     assert ("application-talk-within-1-month", "2021-07-10", "talked") in pairs
     # the meetings still missing this month, quarter and year
     assert ("theme-day-monthly", "2021-06-30", "theme-day") in pairs
@@ -309,6 +362,7 @@ def test_activists_reaching_one_year_are_listed(branch):
 
 # ---------------------------------------------------------------- check and the calendar
 
+
 def test_check_audits_every_file_and_fails_on_errors(branch):
     run = branch
     ok(record(run, "刘佳", "candidate", "--on", "2019-09-15"))
@@ -316,8 +370,11 @@ def test_check_audits_every_file_and_fails_on_errors(branch):
     r = run("check", "--from", "2015-01-01", "--as-of", "2019-12-31", "--org", "一支部", "--format", "json")
     assert r.exit_code == 1
     rules = {f["rule"] for f in json.loads(r.stdout)["findings"] if f["subject"]["type"] == "member"}
-    assert rules >= {"admission-requires-political-review", "admission-requires-training",
-                     "admission-requires-pre-review"}
+    assert rules >= {
+        "admission-requires-political-review",
+        "admission-requires-training",
+        "admission-requires-pre-review",
+    }
     r = run("check", "--year", "2018", "--as-of", "2019-12-31", "--format", "json")
     assert not any(f["subject"]["type"] == "member" for f in json.loads(r.stdout)["findings"])
 
@@ -339,8 +396,9 @@ def test_an_unknown_year_is_noted_once_on_stderr_and_a_schedule_file_replaces_it
     assert "周一至周五" not in r.stderr
     found = [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "candidate-publicity-5-workdays"]
     assert len(found) == 1 and found[0]["actual"] == 4
-    r = run("check", "--year", "2031", "--as-of", "2031-12-31", "--format", "json",
-            env={"DANGJIAN_HOLIDAYS": str(path)})
+    r = run(
+        "check", "--year", "2031", "--as-of", "2031-12-31", "--format", "json", env={"DANGJIAN_HOLIDAYS": str(path)}
+    )
     assert any(f["rule"] == "candidate-publicity-5-workdays" for f in json.loads(r.stdout)["findings"])
     bad = tmp_path / "bad.toml"
     bad.write_text("[2031]\nholidays = [2030-01-01]\n", encoding="utf-8")
@@ -361,6 +419,7 @@ def test_help_of_every_new_command_has_an_example(run):
 
 # ---------------------------------------------------------------- the demo
 
+
 def test_the_demo_has_a_development_side(run, target):
     ok(run("demo", "--db", target))
     check = json.loads(run("check", "--year", "2021", "--as-of", "2022-03-31", "--format", "json").stdout)
@@ -371,20 +430,31 @@ def test_the_demo_has_a_development_side(run, target):
         ("committee-meeting-monthly", "机关党支部", "2021-08"),
         ("party-lecture-quarterly", "离退休党支部", "2021-Q3"),
     ]
-    people = [(f["rule"], f["subject"]["name"], f["date"])
-              for f in check["findings"] if f["subject"]["type"] == "member"]
+    people = [
+        (f["rule"], f["subject"]["name"], f["date"]) for f in check["findings"] if f["subject"]["type"] == "member"
+    ]
     assert people == [("event-order", "刘佳", "2021-12-02")] * 2
     tl = json.loads(ok(run("timeline", "--all", "--as-of", "2022-03-31", "--format", "json")))
     assert [(e["member"]["name"], e["stage"]) for e in tl] == [
-        ("刘佳", "probationary"), ("赵雪", "activist"), ("孙悦", "applicant")]
+        ("刘佳", "probationary"),
+        ("赵雪", "activist"),
+        ("孙悦", "applicant"),
+    ]
     guo = json.loads(ok(run("timeline", "郭芳", "--as-of", "2022-03-31", "--format", "json")))[0]
-    assert (guo["status"], guo["admitted_on"], guo["probation_ends"], guo["findings"]) == \
-        ("converted", "2020-11-20", "2021-11-20", [])
+    assert (guo["status"], guo["admitted_on"], guo["probation_ends"], guo["findings"]) == (
+        "converted",
+        "2020-11-20",
+        "2021-11-20",
+        [],
+    )
     assert events_of(run, "郭芳")["full_since"] == "2021-11-20"
     due = json.loads(ok(run("due", "--as-of", "2022-03-31", "--format", "json")))
     mine = {(i["subject"]["name"], i["what"], i["date"]) for i in due if i["subject"]["type"] == "member"}
-    assert mine == {("赵雪", "assessed", "2022-04-08"), ("赵雪", "candidate", "2022-04-08"),
-                    ("孙悦", "talked", "2022-04-15")}
+    assert mine == {
+        ("赵雪", "assessed", "2022-04-08"),
+        ("赵雪", "candidate", "2022-04-08"),
+        ("孙悦", "talked", "2022-04-15"),
+    }
 
 
 def test_local_rules_change_the_development_numbers(branch, tmp_path):
@@ -392,8 +462,9 @@ def test_local_rules_change_the_development_numbers(branch, tmp_path):
     ok(record(run, "刘佳", "申请", "--on", "2020-01-10"))
     ok(record(run, "刘佳", "积极分子", "--on", "2020-03-01"))
     path = tmp_path / "local.toml"
-    path.write_text('[activist-min-1-year]\nmin_gap = "2 years"\n[extension-length]\nmin_months = 3\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[activist-min-1-year]\nmin_gap = "2 years"\n[extension-length]\nmin_months = 3\n', encoding="utf-8"
+    )
     e = json.loads(ok(run("--rules", str(path), "timeline", "刘佳", "--as-of", "2020-06-01", "--format", "json")))[0]
     assert e["next_step"]["earliest"] == "2022-03-01"
     path.write_text('[admission-approval-within-3-months]\nlate_severity = "fatal"\n', encoding="utf-8")

@@ -1,4 +1,5 @@
 """The README's walk from 申请 to 转正 shows what the tool really says: replay it and compare."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,10 @@ SECTION = "## 发展党员：从申请到转正"
 def walk() -> list[tuple[list[str], str | None, list[str]]]:
     """(arguments, grep word or None, expected lines) for every command of the section."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
-    nxt = re.search(r"^## ", section[len(SECTION):], flags=re.M)
+    section = text[text.index(SECTION) :]
+    nxt = re.search(r"^## ", section[len(SECTION) :], flags=re.M)
     if nxt:
-        section = section[:len(SECTION) + nxt.start()]
+        section = section[: len(SECTION) + nxt.start()]
     steps = []
     for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
         for line in block.splitlines():

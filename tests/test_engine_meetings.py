@@ -1,17 +1,27 @@
 """The seven meeting rules, fed literal facts and an explicit as_of: no database, no clock."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangjian.engine import (FAMILIES, Facts, GroupFact, MembershipFact, OrgFact, SessionFact, Window,
-                             check, exit_status, summarize)
 from dangjian.periods import periods_between
-from dangjian.rules import builtin_rules
+from dangjian.rules.engine import (
+    FAMILIES,
+    Facts,
+    GroupFact,
+    MembershipFact,
+    OrgFact,
+    SessionFact,
+    Window,
+    check,
+    exit_status,
+    summarize,
+)
+from dangjian.rules.loader import builtin_rules
 
 RULES = builtin_rules()
 Y2021 = Window(date(2021, 1, 1), date(2021, 12, 31))
@@ -36,8 +46,18 @@ def quarterly(org_id, kind, year=2021, skip=()):
 
 
 def full_members(org_id: int, n: int, since=date(2000, 1, 1), start=None, end=None):
-    return tuple(MembershipFact(next(_ids), org_id, start=start, end=end, stage="full", joined_on=since,
-                                full_since=since + timedelta(days=366)) for _ in range(n))
+    return tuple(
+        MembershipFact(
+            next(_ids),
+            org_id,
+            start=start,
+            end=end,
+            stage="full",
+            joined_on=since,
+            full_since=since + timedelta(days=366),
+        )
+        for _ in range(n)
+    )
 
 
 def findings(rule_id, facts, as_of=date(2022, 6, 30), window=Y2021):
@@ -47,21 +67,34 @@ def findings(rule_id, facts, as_of=date(2022, 6, 30), window=Y2021):
 def test_every_builtin_rule_has_an_engine_family():
     assert {r.family for r in RULES} <= set(FAMILIES)
     assert {r.id for r in RULES} >= {
-        "general-meeting-quarterly", "committee-meeting-monthly", "group-meeting-monthly",
-        "party-lecture-quarterly", "theme-day-monthly", "life-meeting-yearly", "appraisal-yearly"}
+        "general-meeting-quarterly",
+        "committee-meeting-monthly",
+        "group-meeting-monthly",
+        "party-lecture-quarterly",
+        "theme-day-monthly",
+        "life-meeting-yearly",
+        "appraisal-yearly",
+    }
 
 
 # ---------------------------------------------------------------- general meeting, quarterly
+
 
 def test_general_meeting_missing_quarter_is_reported_exactly():
     facts = Facts(orgs=(BRANCH,), sessions=quarterly(1, "general-meeting", skip=(2,)))
     [f] = findings("general-meeting-quarterly", facts)
     assert f.to_dict() == {
-        "rule": "general-meeting-quarterly", "severity": "error", "status": "missed",
+        "rule": "general-meeting-quarterly",
+        "severity": "error",
+        "status": "missed",
         "subject": {"type": "org", "id": 1, "name": "机关第一党支部"},
-        "period": "2021-Q2", "date": "2021-06-30", "expected": 1, "actual": 0,
+        "period": "2021-Q2",
+        "date": "2021-06-30",
+        "expected": 1,
+        "actual": 0,
         "message": "2021年第二季度未召开支部党员大会（应至少1次，实际0次）",
-        "source": "《中国共产党支部工作条例（试行）》第十一条"}
+        "source": "《中国共产党支部工作条例（试行）》第十一条",
+    }
     assert exit_status([f]) == 1
 
 
@@ -71,11 +104,19 @@ def test_a_full_year_of_meetings_gives_no_findings():
 
 
 def test_session_on_the_last_day_of_a_quarter_counts_for_that_quarter():
-    facts = Facts(orgs=(BRANCH,), sessions=sessions(1, "general-meeting",
-                  [date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]))
+    facts = Facts(
+        orgs=(BRANCH,),
+        sessions=sessions(
+            1, "general-meeting", [date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]
+        ),
+    )
     assert findings("general-meeting-quarterly", facts) == []
-    moved = Facts(orgs=(BRANCH,), sessions=sessions(1, "general-meeting",
-                  [date(2021, 4, 1), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]))
+    moved = Facts(
+        orgs=(BRANCH,),
+        sessions=sessions(
+            1, "general-meeting", [date(2021, 4, 1), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]
+        ),
+    )
     assert [f.period for f in findings("general-meeting-quarterly", moved)] == ["2021-Q1"]
 
 
@@ -89,11 +130,19 @@ def test_open_quarter_is_due_and_later_quarters_are_not_reported():
 
 def test_as_of_ignores_sessions_recorded_for_later_days():
     facts = Facts(orgs=(BRANCH,), sessions=sessions(1, "general-meeting", [date(2021, 6, 30)]))
-    got = findings("general-meeting-quarterly", facts, as_of=date(2021, 6, 29), window=Window(
-        date(2021, 4, 1), date(2021, 6, 30)))
+    got = findings(
+        "general-meeting-quarterly", facts, as_of=date(2021, 6, 29), window=Window(date(2021, 4, 1), date(2021, 6, 30))
+    )
     assert [(f.period, f.status, f.actual) for f in got] == [("2021-Q2", "due", 0)]
-    assert findings("general-meeting-quarterly", facts, as_of=date(2021, 6, 30),
-                    window=Window(date(2021, 4, 1), date(2021, 6, 30))) == []
+    assert (
+        findings(
+            "general-meeting-quarterly",
+            facts,
+            as_of=date(2021, 6, 30),
+            window=Window(date(2021, 4, 1), date(2021, 6, 30)),
+        )
+        == []
+    )
 
 
 def test_last_day_of_period_as_of_is_still_due_then_missed_next_day():
@@ -112,20 +161,21 @@ def test_org_established_mid_quarter_owes_from_the_next_quarter():
 def test_org_established_on_first_day_of_quarter_owes_that_quarter():
     org = replace(BRANCH, established_on=date(2021, 4, 1))
     assert [f.period for f in findings("general-meeting-quarterly", Facts(orgs=(org,)))] == [
-        "2021-Q2", "2021-Q3", "2021-Q4"]
+        "2021-Q2",
+        "2021-Q3",
+        "2021-Q4",
+    ]
 
 
 def test_dissolved_org_owes_nothing_for_the_quarter_it_ends_in():
     org = replace(BRANCH, dissolved_on=date(2021, 8, 15))
-    assert [f.period for f in findings("general-meeting-quarterly", Facts(orgs=(org,)))] == [
-        "2021-Q1", "2021-Q2"]
+    assert [f.period for f in findings("general-meeting-quarterly", Facts(orgs=(org,)))] == ["2021-Q1", "2021-Q2"]
 
 
 def test_dissolution_after_as_of_is_not_yet_known():
     org = replace(BRANCH, dissolved_on=date(2021, 8, 15))
     got = findings("general-meeting-quarterly", Facts(orgs=(org,)), as_of=date(2021, 7, 31))
-    assert [(f.period, f.status) for f in got] == [("2021-Q1", "missed"), ("2021-Q2", "missed"),
-                                                    ("2021-Q3", "due")]
+    assert [(f.period, f.status) for f in got] == [("2021-Q1", "missed"), ("2021-Q2", "missed"), ("2021-Q3", "due")]
 
 
 def test_org_established_after_as_of_is_ignored():
@@ -134,19 +184,25 @@ def test_org_established_after_as_of_is_ignored():
 
 
 def test_committees_and_general_branches_are_not_held_to_branch_meetings():
-    orgs = (OrgFact(1, "机关党委", "committee"), OrgFact(2, "机关党总支", "general-branch"),
-            OrgFact(3, "联合党支部", "joint-branch"))
+    orgs = (
+        OrgFact(1, "机关党委", "committee"),
+        OrgFact(2, "机关党总支", "general-branch"),
+        OrgFact(3, "联合党支部", "joint-branch"),
+    )
     got = findings("general-meeting-quarterly", Facts(orgs=orgs))
     assert {f.subject.id for f in got} == {3}
 
 
 # ---------------------------------------------------------------- merges
 
+
 def _merged(merge_day: date):
-    a = OrgFact(1, "机关第一党支部", "branch", established_on=date(2010, 1, 1), dissolved_on=merge_day,
-                merged_into_id=3)
-    b = OrgFact(2, "机关第二党支部", "branch", established_on=date(2010, 1, 1), dissolved_on=merge_day,
-                merged_into_id=3)
+    a = OrgFact(
+        1, "机关第一党支部", "branch", established_on=date(2010, 1, 1), dissolved_on=merge_day, merged_into_id=3
+    )
+    b = OrgFact(
+        2, "机关第二党支部", "branch", established_on=date(2010, 1, 1), dissolved_on=merge_day, merged_into_id=3
+    )
     c = OrgFact(3, "机关党支部", "branch", established_on=merge_day)
     return a, b, c
 
@@ -187,32 +243,35 @@ def test_merge_recorded_after_as_of_is_unknown():
 
 # ---------------------------------------------------------------- committee meeting, monthly
 
+
 def test_committee_meeting_required_only_with_seven_full_members_on_first_day():
     six = Facts(orgs=(BRANCH,), memberships=full_members(1, 6))
     assert findings("committee-meeting-monthly", six) == []
-    seven = Facts(orgs=(BRANCH,), memberships=full_members(1, 7),
-                  sessions=monthly(1, "committee-meeting", skip=(8,)))
+    seven = Facts(orgs=(BRANCH,), memberships=full_members(1, 7), sessions=monthly(1, "committee-meeting", skip=(8,)))
     got = findings("committee-meeting-monthly", seven)
     assert [(f.period, f.status, f.date) for f in got] == [("2021-08", "missed", date(2021, 8, 31))]
 
 
 def test_committee_threshold_counts_full_members_on_the_first_day_of_each_month():
     # six full all year; a seventh becomes full on 2021-06-02, so July is the first month that owes
-    ms = full_members(1, 6) + (MembershipFact(99, 1, stage="full", joined_on=date(2020, 6, 2),
-                                              full_since=date(2021, 6, 2)),)
+    ms = full_members(1, 6) + (
+        MembershipFact(99, 1, stage="full", joined_on=date(2020, 6, 2), full_since=date(2021, 6, 2)),
+    )
     got = findings("committee-meeting-monthly", Facts(orgs=(BRANCH,), memberships=ms))
     assert [f.period for f in got] == [f"2021-{m:02d}" for m in range(7, 13)]
 
 
 def test_committee_threshold_ignores_probationary_and_departed_members():
-    ms = full_members(1, 6) + (MembershipFact(98, 1, stage="probationary", joined_on=date(2020, 11, 1)),) \
+    ms = (
+        full_members(1, 6)
+        + (MembershipFact(98, 1, stage="probationary", joined_on=date(2020, 11, 1)),)
         + full_members(1, 1, end=date(2021, 1, 1))
+    )
     assert findings("committee-meeting-monthly", Facts(orgs=(BRANCH,), memberships=ms)) == []
 
 
 def test_threshold_is_a_param_a_local_file_can_change():
-    rules = builtin_rules().replace("committee-meeting-monthly",
-                                    params={"min": 1, "min_full_members": 5})
+    rules = builtin_rules().replace("committee-meeting-monthly", params={"min": 1, "min_full_members": 5})
     facts = Facts(orgs=(BRANCH,), memberships=full_members(1, 5))
     got = check([rules["committee-meeting-monthly"]], facts, Y2021, date(2022, 1, 1))
     assert len(got) == 12
@@ -220,13 +279,17 @@ def test_threshold_is_a_param_a_local_file_can_change():
 
 # ---------------------------------------------------------------- groups
 
+
 def test_group_meeting_monthly_subject_carries_its_branch():
     g = GroupFact(7, "第一党小组", 1)
     facts = Facts(orgs=(BRANCH,), groups=(g,), sessions=monthly(1, "group-meeting", skip=(2,), group_id=7))
     [f] = findings("group-meeting-monthly", facts)
     assert f.subject.to_dict() == {"type": "group", "id": 7, "name": "第一党小组", "org": "机关第一党支部"}
-    assert (f.period, f.date, f.message) == ("2021-02", date(2021, 2, 28),
-                                             "2021年2月未召开党小组会（应至少1次，实际0次）")
+    assert (f.period, f.date, f.message) == (
+        "2021-02",
+        date(2021, 2, 28),
+        "2021年2月未召开党小组会（应至少1次，实际0次）",
+    )
 
 
 def test_group_meeting_in_leap_february():
@@ -235,14 +298,21 @@ def test_group_meeting_in_leap_february():
     [f] = findings("group-meeting-monthly", facts, window=Window(date(2020, 1, 1), date(2020, 12, 31)))
     assert (f.period, f.date) == ("2020-02", date(2020, 2, 29))
     leap_day = facts.sessions + sessions(1, "group-meeting", [date(2020, 2, 29)], group_id=7)
-    assert findings("group-meeting-monthly", replace(facts, sessions=leap_day),
-                    window=Window(date(2020, 1, 1), date(2020, 12, 31))) == []
+    assert (
+        findings(
+            "group-meeting-monthly",
+            replace(facts, sessions=leap_day),
+            window=Window(date(2020, 1, 1), date(2020, 12, 31)),
+        )
+        == []
+    )
 
 
 def test_a_groups_meetings_do_not_count_for_its_branch_and_vice_versa():
     g = GroupFact(7, "第一党小组", 1)
-    facts = Facts(orgs=(BRANCH,), groups=(g,), sessions=monthly(1, "theme-day", group_id=7)
-                  + monthly(1, "group-meeting"))
+    facts = Facts(
+        orgs=(BRANCH,), groups=(g,), sessions=monthly(1, "theme-day", group_id=7) + monthly(1, "group-meeting")
+    )
     assert len(findings("theme-day-monthly", facts)) == 12
     assert len(findings("group-meeting-monthly", facts)) == 12
 
@@ -251,13 +321,16 @@ def test_group_without_dates_lives_as_long_as_its_branch_and_own_dates_apply():
     short = replace(BRANCH, dissolved_on=date(2021, 4, 1))
     g = GroupFact(7, "第一党小组", 1)
     assert [f.period for f in findings("group-meeting-monthly", Facts(orgs=(short,), groups=(g,)))] == [
-        "2021-01", "2021-02", "2021-03"]
+        "2021-01",
+        "2021-02",
+        "2021-03",
+    ]
     late = GroupFact(8, "第二党小组", 1, established_on=date(2021, 11, 15))
-    assert [f.period for f in findings("group-meeting-monthly", Facts(orgs=(BRANCH,), groups=(late,)))] == [
-        "2021-12"]
+    assert [f.period for f in findings("group-meeting-monthly", Facts(orgs=(BRANCH,), groups=(late,)))] == ["2021-12"]
 
 
 # ---------------------------------------------------------------- lecture, theme day
+
 
 def test_party_lecture_is_a_warning_and_does_not_fail_the_check():
     facts = Facts(orgs=(BRANCH,), sessions=quarterly(1, "party-lecture", skip=(3,)))
@@ -267,8 +340,10 @@ def test_party_lecture_is_a_warning_and_does_not_fail_the_check():
 
 
 def test_one_session_counts_for_each_of_its_kinds():
-    s = tuple(SessionFact(next(_ids), 1, date(2021, m, 20), frozenset({"general-meeting", "party-lecture"}))
-              for m in (2, 5, 8, 11))
+    s = tuple(
+        SessionFact(next(_ids), 1, date(2021, m, 20), frozenset({"general-meeting", "party-lecture"}))
+        for m in (2, 5, 8, 11)
+    )
     facts = Facts(orgs=(BRANCH,), sessions=s)
     assert findings("general-meeting-quarterly", facts) == []
     assert findings("party-lecture-quarterly", facts) == []
@@ -280,6 +355,7 @@ def test_theme_day_monthly():
 
 
 # ---------------------------------------------------------------- annual meetings with for_year and grace
+
 
 def test_life_meeting_held_in_january_for_last_year_counts_for_last_year():
     facts = Facts(orgs=(BRANCH,), sessions=sessions(1, "life-meeting", [date(2022, 1, 18)], for_year=2021))
@@ -307,12 +383,15 @@ def test_grace_is_a_param_zero_makes_the_year_strict():
 
 def test_for_year_is_ignored_by_rules_that_count_by_date():
     # a theme day tagged for 2021 but held on 2022-01-10 is January 2022's theme day
-    facts = Facts(orgs=(BRANCH,), sessions=monthly(1, "theme-day", skip=(12,))
-                  + sessions(1, "theme-day", [date(2022, 1, 10)], for_year=2021))
+    facts = Facts(
+        orgs=(BRANCH,),
+        sessions=monthly(1, "theme-day", skip=(12,)) + sessions(1, "theme-day", [date(2022, 1, 10)], for_year=2021),
+    )
     assert [f.period for f in findings("theme-day-monthly", facts)] == ["2021-12"]
 
 
 # ---------------------------------------------------------------- window, scope, disabled rules
+
 
 def test_window_selects_periods_by_their_last_day():
     facts = Facts(orgs=(BRANCH,))
@@ -342,8 +421,9 @@ def test_summary_counts_by_severity():
 # ---------------------------------------------------------------- properties
 
 days_2021 = st.dates(min_value=date(2021, 1, 1), max_value=date(2022, 3, 31))
-kinds = st.sampled_from(["general-meeting", "committee-meeting", "party-lecture", "theme-day",
-                         "life-meeting", "appraisal", "group-meeting"])
+kinds = st.sampled_from(
+    ["general-meeting", "committee-meeting", "party-lecture", "theme-day", "life-meeting", "appraisal", "group-meeting"]
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -353,12 +433,18 @@ def test_adding_a_session_never_adds_a_finding(existing, new_day, new_kind, as_o
     ms = full_members(1, 8)
 
     def facts(items):
-        return Facts(orgs=(BRANCH,), groups=(g,), memberships=ms, sessions=tuple(
-            SessionFact(i, 1, d, frozenset({k}), 7 if k == "group-meeting" else None)
-            for i, (d, k) in enumerate(items)))
+        return Facts(
+            orgs=(BRANCH,),
+            groups=(g,),
+            memberships=ms,
+            sessions=tuple(
+                SessionFact(i, 1, d, frozenset({k}), 7 if k == "group-meeting" else None)
+                for i, (d, k) in enumerate(items)
+            ),
+        )
+
     before = {(f.rule, f.period, f.subject) for f in check(RULES, facts(existing), Y2021, as_of)}
-    after = {(f.rule, f.period, f.subject) for f in check(RULES, facts(existing + [(new_day, new_kind)]),
-                                                           Y2021, as_of)}
+    after = {(f.rule, f.period, f.subject) for f in check(RULES, facts(existing + [(new_day, new_kind)]), Y2021, as_of)}
     assert after <= before
 
 

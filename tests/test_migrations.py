@@ -1,5 +1,6 @@
 """Schema upgrades: a version-1 database, built from the frozen v1 tables and filled,
 upgrades with every row intact; a failed migration leaves it as it was; a newer one is refused."""
+
 from __future__ import annotations
 
 import json
@@ -9,16 +10,24 @@ from pathlib import Path
 
 import peewee as pw
 import pytest
+from conftest import SERVER_URL, ok
 from playhouse.migrate import migrate
 
-from conftest import SERVER_URL, ok
-from dangjian import db as dbmod
-from dangjian import migrations
-from dangjian.db import SCHEMA_VERSION, close_database, open_database
-from dangjian.migrations import MigrationFailed, SchemaTooNew, create_v1_schema, read_version
+from dangjian.store import connection as dbmod
+from dangjian.store import migrations
+from dangjian.store.connection import SCHEMA_VERSION, close_database, open_database
+from dangjian.store.migrations import MigrationFailed, SchemaTooNew, create_v1_schema, read_version
 
-V1_TABLES = ["organization", "member", "party_group", "membership", "session", "session_kind",
-             "attendance", "member_event"]
+V1_TABLES = [
+    "organization",
+    "member",
+    "party_group",
+    "membership",
+    "session",
+    "session_kind",
+    "attendance",
+    "member_event",
+]
 
 
 def build_v1(target: str) -> pw.Database:
@@ -35,40 +44,77 @@ def fill_v1(db: pw.Database) -> None:
     with db.bind_ctx(list(m.values())), db.atomic():
         Org, Member, Group = m["organization"], m["member"], m["party_group"]
         top = Org.create(name="县政府办公室机关党委", kind="committee", established_on=date(2010, 3, 1), created_at=t)
-        first = Org.create(name="机关第一党支部", kind="branch", parent=top, established_on=date(2010, 5, 1),
-                           created_at=t)
-        merged = Org.create(name="机关党支部", kind="branch", parent=top, established_on=date(2021, 7, 1),
-                            village=True, code="A-01", created_at=t)
+        first = Org.create(
+            name="机关第一党支部", kind="branch", parent=top, established_on=date(2010, 5, 1), created_at=t
+        )
+        merged = Org.create(
+            name="机关党支部",
+            kind="branch",
+            parent=top,
+            established_on=date(2021, 7, 1),
+            village=True,
+            code="A-01",
+            created_at=t,
+        )
         first.dissolved_on, first.merged_into = date(2021, 7, 1), merged.id
         first.save()
-        wang = Member.create(name="王建国", gender="male", birth_date=date(1972, 3, 14),
-                             id_number="11010519491231002X", phone="13912345678", education="大学",
-                             unit="县政府办公室", job="主任", stage="full", status="active",
-                             joined_on=date(1996, 6, 20), full_since=date(1997, 6, 20), created_at=t)
-        li = Member.create(name="李娜 \"引号\"、顿号", stage="probationary", joined_on=date(2020, 11, 20),
-                           created_at=t)
+        wang = Member.create(
+            name="王建国",
+            gender="male",
+            birth_date=date(1972, 3, 14),
+            id_number="11010519491231002X",
+            phone="13912345678",
+            education="大学",
+            unit="县政府办公室",
+            job="主任",
+            stage="full",
+            status="active",
+            joined_on=date(1996, 6, 20),
+            full_since=date(1997, 6, 20),
+            created_at=t,
+        )
+        li = Member.create(name='李娜 "引号"、顿号', stage="probationary", joined_on=date(2020, 11, 20), created_at=t)
         g = Group.create(name="第一党小组", org=first, leader=wang, established_on=None, created_at=t)
         ms = m["membership"]
         ms.create(member=wang, org=first, group=g, start=None, end=date(2021, 7, 1), note=None)
         ms.create(member=wang, org=merged, group=None, start=date(2021, 7, 1), note="随机关第一党支部并入")
         ms.create(member=li, org=merged, start=date(2021, 7, 1))
-        s = m["session"].create(org=merged, group=None, held_on=date(2021, 8, 25), hours=Decimal("2.5"),
-                                topic="学习党史", location="三楼会议室", host=wang, recorder=li,
-                                lecturer=None, lecturer_name="县委党校王老师", for_year=2021,
-                                minutes="会议记录\n第二行", decisions=None, created_at=t)
+        s = m["session"].create(
+            org=merged,
+            group=None,
+            held_on=date(2021, 8, 25),
+            hours=Decimal("2.5"),
+            topic="学习党史",
+            location="三楼会议室",
+            host=wang,
+            recorder=li,
+            lecturer=None,
+            lecturer_name="县委党校王老师",
+            for_year=2021,
+            minutes="会议记录\n第二行",
+            decisions=None,
+            created_at=t,
+        )
         m["session_kind"].create(session=s, kind="general-meeting")
         m["session_kind"].create(session=s, kind="party-lecture")
         m["attendance"].create(session=s, member=wang, status="present")
         m["attendance"].create(session=s, member=li, status="leave", reason="出差")
-        m["member_event"].create(member=li, event="admitted", on=date(2020, 11, 20),
-                                 details=json.dumps({"votes_for": 12}, ensure_ascii=False), note="支部大会",
-                                 session=s, created_at=t)
+        m["member_event"].create(
+            member=li,
+            event="admitted",
+            on=date(2020, 11, 20),
+            details=json.dumps({"votes_for": 12}, ensure_ascii=False),
+            note="支部大会",
+            session=s,
+            created_at=t,
+        )
 
 
 def raw_rows(db: pw.Database) -> dict[str, list[tuple]]:
     """Every row of every v1 table exactly as the database returns it."""
-    return {t: [tuple(r) for r in db.execute_sql(f"SELECT * FROM {_q(db, t)} ORDER BY id").fetchall()]
-            for t in V1_TABLES}
+    return {
+        t: [tuple(r) for r in db.execute_sql(f"SELECT * FROM {_q(db, t)} ORDER BY id").fetchall()] for t in V1_TABLES
+    }
 
 
 def _q(db: pw.Database, name: str) -> str:
@@ -96,7 +142,9 @@ def delete_rules(db: pw.Database, table: str) -> list[tuple[str, str]]:
             "SELECT kcu.column_name, rc.delete_rule FROM information_schema.referential_constraints rc "
             "JOIN information_schema.key_column_usage kcu ON rc.constraint_name = kcu.constraint_name "
             "AND rc.constraint_schema = kcu.constraint_schema "
-            f"WHERE rc.constraint_schema = {same_schema} AND kcu.table_name = {db.param}", (table,)).fetchall()
+            f"WHERE rc.constraint_schema = {same_schema} AND kcu.table_name = {db.param}",
+            (table,),
+        ).fetchall()
     return sorted((col, rule.upper()) for col, rule in rows)
 
 
@@ -125,7 +173,7 @@ def test_upgrade_keeps_every_row_and_records_itself(target, run):
 
     result = run("member", "list", "--format", "json")  # opening an older database upgrades it
     members = json.loads(ok(result))
-    assert [m["name"] for m in members] == ["王建国", "李娜 \"引号\"、顿号"]
+    assert [m["name"] for m in members] == ["王建国", '李娜 "引号"、顿号']
     assert "由第1版升级到第2版" in result.stderr
 
     db = open_database(target)
@@ -218,8 +266,9 @@ def test_a_failed_migration_leaves_the_database_as_it_was(target, run, monkeypat
 def test_a_database_newer_than_the_program_is_refused(target, run):
     ok(run("org", "add", "机关党委", "--kind", "党委"))
     db = open_database(target)
-    db.execute_sql(f"INSERT INTO schema_version (version, applied_at) VALUES (99, {db.param})",
-                   ("2030-01-01 00:00:00",))
+    db.execute_sql(
+        f"INSERT INTO schema_version (version, applied_at) VALUES (99, {db.param})", ("2030-01-01 00:00:00",)
+    )
     close_database()
     result = run("org", "list")
     assert result.exit_code == 3

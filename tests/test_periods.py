@@ -5,25 +5,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangjian.errors import InputError
-from dangjian.periods import (format_date, parse_date, parse_duration, parse_period, period_of,
-                              periods_between)
+from dangjian.periods import format_date, parse_date, parse_duration, parse_period, period_of, periods_between
 
 
-@pytest.mark.parametrize("text", ["2021-03-05", "2021/3/5", "2021.3.5", "20210305", "2021年3月5日",
-                                  "2021年03月05日", " 2021-3-5 "])
+@pytest.mark.parametrize(
+    "text", ["2021-03-05", "2021/3/5", "2021.3.5", "20210305", "2021年3月5日", "2021年03月05日", " 2021-3-5 "]
+)
 def test_accepts_every_written_form(text):
     assert parse_date(text) == date(2021, 3, 5)
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("2021-02-30", "2021年2月只有28天"),
-    ("2020-02-30", "2020年2月只有29天"),
-    ("2021-13-01", "月份"),
-    ("2021年2月29日", "只有28天"),
-    ("yesterday", "无法识别"),
-    ("2021-3", "无法识别"),
-    ("", "无法识别"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("2021-02-30", "2021年2月只有28天"),
+        ("2020-02-30", "2020年2月只有29天"),
+        ("2021-13-01", "月份"),
+        ("2021年2月29日", "只有28天"),
+        ("yesterday", "无法识别"),
+        ("2021-3", "无法识别"),
+        ("", "无法识别"),
+    ],
+)
 def test_rejects_impossible_or_unreadable_dates(text, fragment):
     with pytest.raises(InputError) as exc:
         parse_date(text)
@@ -39,13 +42,16 @@ def test_chinese_date_format():
     assert format_date(None) == ""
 
 
-@pytest.mark.parametrize("text,start,end,label", [
-    ("2021", date(2021, 1, 1), date(2021, 12, 31), "2021年度"),
-    ("2021-H2", date(2021, 7, 1), date(2021, 12, 31), "2021年下半年"),
-    ("2021-Q2", date(2021, 4, 1), date(2021, 6, 30), "2021年第二季度"),
-    ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "2020年2月"),
-    ("2021-02", date(2021, 2, 1), date(2021, 2, 28), "2021年2月"),
-])
+@pytest.mark.parametrize(
+    "text,start,end,label",
+    [
+        ("2021", date(2021, 1, 1), date(2021, 12, 31), "2021年度"),
+        ("2021-H2", date(2021, 7, 1), date(2021, 12, 31), "2021年下半年"),
+        ("2021-Q2", date(2021, 4, 1), date(2021, 6, 30), "2021年第二季度"),
+        ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "2020年2月"),
+        ("2021-02", date(2021, 2, 1), date(2021, 2, 28), "2021年2月"),
+    ],
+)
 def test_periods_parse_with_ids_and_labels(text, start, end, label):
     p = parse_period(text)
     assert (p.start, p.end, p.label, p.id) == (start, end, label, text)
@@ -83,6 +89,5 @@ def test_periods_tile_a_range_without_gaps(kind, a, b):
 
 @given(dates)
 def test_every_written_form_round_trips(d):
-    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", d.strftime("%Y%m%d"),
-                 f"{d.year}年{d.month}月{d.day}日"):
+    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", d.strftime("%Y%m%d"), f"{d.year}年{d.month}月{d.day}日"):
         assert parse_date(text) == d

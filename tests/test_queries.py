@@ -1,13 +1,17 @@
 """Reads do not grow their query count with the data."""
+
 from __future__ import annotations
 
 from datetime import date
 
 from playhouse.test_utils import count_queries
 
-from dangjian import members, orgs, sessions
-from dangjian.checks import make_window, run_check
-from dangjian.rules import builtin_rules
+from dangjian.reports import members as member_listing
+from dangjian.reports import orgs as org_listing
+from dangjian.reports import sessions as session_listing
+from dangjian.reports.compliance import make_window, run_check
+from dangjian.rules.loader import builtin_rules
+from dangjian.services import members, orgs, sessions
 
 
 def build(n_branches: int) -> None:
@@ -19,8 +23,12 @@ def build(n_branches: int) -> None:
         for j in range(8):
             members.add_member(f"党员{i}-{j}", name, group=f"{name}第一党小组", joined_on=date(2000, 7, 1))
         for m in (1, 4, 7):
-            sessions.add_session(["general-meeting", "theme-day"], date(2021, m, 10), org=name,
-                                 attendance=sessions.AttendanceInput(all_present=True))
+            sessions.add_session(
+                ["general-meeting", "theme-day"],
+                date(2021, m, 10),
+                org=name,
+                attendance=sessions.AttendanceInput(all_present=True),
+            )
             sessions.add_session(["group-meeting"], date(2021, m, 12), group=f"{name}第一党小组")
 
 
@@ -34,7 +42,8 @@ def test_check_query_count_is_the_same_for_3_and_30_branches(db):
     build(3)
     small, small_findings = queries_of_check()
     small_org, _ = queries_of_check("机关党委")
-    from dangjian.db import drop_schema, create_schema
+    from dangjian.store.connection import create_schema, drop_schema
+
     drop_schema(db)
     create_schema(db)
     build(30)
@@ -50,18 +59,19 @@ def test_list_queries_do_not_grow(db):
 
     build(3)
     with cq() as a:
-        members.list_members()
-        sessions.list_sessions()
-        orgs.list_orgs()
-        orgs.list_groups()
-    from dangjian.db import drop_schema, create_schema
+        member_listing.list_members()
+        session_listing.list_sessions()
+        org_listing.list_orgs()
+        org_listing.list_groups()
+    from dangjian.store.connection import create_schema, drop_schema
+
     drop_schema(db)
     create_schema(db)
     build(12)
     with cq() as b:
-        rows = members.list_members()
-        listed = sessions.list_sessions()
-        orgs.list_orgs()
-        orgs.list_groups()
+        rows = member_listing.list_members()
+        listed = session_listing.list_sessions()
+        org_listing.list_orgs()
+        org_listing.list_groups()
     assert len(rows) == 96 and len(listed) == 72
     assert a.count == b.count

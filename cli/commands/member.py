@@ -1,0 +1,308 @@
+"""`dangjian member …`."""
+
+from __future__ import annotations
+
+import click
+
+from dangjian.cli.main import DATE, FORMAT_OPTION, App, pass_app, today
+from dangjian.cli.output import Column, render
+from dangjian.domain.identity import mask_id_number, mask_phone
+from dangjian.periods import format_date
+from dangjian.reports import members as member_listing
+from dangjian.services import members
+from dangjian.vocab import EVENTS, GENDERS, MEMBER_STATUSES, STAGES
+
+
+def _mask(app: App, row: dict) -> dict:
+    if app.show_private:
+        return row
+    return dict(row, id_number=mask_id_number(row.get("id_number")) or None, phone=mask_phone(row.get("phone")) or None)
+
+
+@click.group()
+def member() -> None:
+    """党员和入党申请人。"""
+
+
+@member.command("add")
+@click.argument("name")
+@click.option("--org", "org_ref", required=True, help="所在党支部。")
+@click.option("--group", "group_ref", help="所在党小组。")
+@click.option(
+    "--stage",
+    default="full",
+    show_default=True,
+    help="类别：applicant/入党申请人、activist/入党积极分子、candidate/发展对象、"
+    "probationary/预备党员、full/正式党员。",
+)
+@click.option("--joined", type=DATE, help="入党日期（支部大会接收为预备党员之日）。")
+@click.option("--full-since", type=DATE, help="转正日期。")
+@click.option("--since", type=DATE, help="转入本支部的日期（不填表示一直在本支部）。")
+@click.option("--gender", help="性别：男/女。")
+@click.option("--birth", type=DATE, help="出生日期（有身份证号时可不填）。")
+@click.option("--id-number", help="居民身份证号（会校验校验位）。")
+@click.option("--phone", help="手机号。")
+@click.option("--education", help="学历。")
+@click.option("--unit", help="工作单位。")
+@click.option("--job", help="职务。")
+@pass_app
+def member_add(
+    app: App,
+    name,
+    org_ref,
+    group_ref,
+    stage,
+    joined,
+    full_since,
+    since,
+    gender,
+    birth,
+    id_number,
+    phone,
+    education,
+    unit,
+    job,
+) -> None:
+    """登记一名党员（或入党申请人等）。
+
+    \b
+    例：
+      dangjian member add 王建国 --org 机关第一党支部 --group 第一党小组 \\
+          --joined 2005-07-01 --full-since 2006-07-01 --gender 男 --phone 13912345678
+      dangjian member add 李娜 --org 机关第一党支部 --stage 预备党员 --joined 2021年6月28日
+    """
+    app.db
+    m = members.add_member(
+        name,
+        org_ref,
+        group=group_ref,
+        stage=stage,
+        joined_on=joined,
+        full_since=full_since,
+        since=since,
+        gender=gender,
+        birth_date=birth,
+        id_number=id_number,
+        phone=phone,
+        education=education,
+        unit=unit,
+        job=job,
+    )
+    click.echo(f"已登记{STAGES.label(m.stage)}“{m.name}”（编号{m.id}）。")
+
+
+MEMBER_COLUMNS = [
+    Column("id", "编号"),
+    Column("name", "姓名"),
+    Column("gender", "性别", GENDERS.label),
+    Column("stage", "类别", STAGES.label),
+    Column("org", "所在支部"),
+    Column("group", "党小组"),
+    Column("joined_on", "入党日期"),
+    Column("full_since", "转正日期"),
+    Column("id_number", "身份证号"),
+    Column("phone", "手机"),
+    Column("status", "状态", MEMBER_STATUSES.label),
+]
+
+
+@member.command("list")
+@click.option("--org", "org_ref", help="只列这个组织（含下级）的人员。")
+@click.option("--stage", help="只列这一类别。")
+@click.option("--all", "include_former", is_flag=True, help="也列出已转出、去世等不在册的人员。")
+@FORMAT_OPTION
+@pass_app
+def member_list(app: App, org_ref, stage, include_former, fmt) -> None:
+    """列出人员。
+
+    \b
+    例：
+      dangjian member list --org 机关党支部
+      dangjian member list --stage 预备党员 --format csv > 预备党员.csv
+    """
+    app.db
+    rows = [_mask(app, r) for r in member_listing.list_members(org_ref, stage, include_former)]
+    out = render(fmt, MEMBER_COLUMNS, rows)
+    click.echo(out if out or fmt != "table" else "没有符合条件的人员。")
+
+
+@member.command("show")
+@click.argument("ref")
+@FORMAT_OPTION
+@pass_app
+def member_show(app: App, ref, fmt) -> None:
+    """显示一个人的信息、组织关系历史和发展纪实。REF 可以是编号、身份证号或姓名。
+
+    \b
+    例：
+      dangjian member show 王建国
+      dangjian member show 12 --format json
+    """
+    app.db
+    info = _mask(app, member_listing.show_member(ref))
+    if fmt != "table":
+        click.echo(render(fmt, MEMBER_COLUMNS, [info], json_data=info))
+        return
+    lines = [
+        f"{info['name']}（编号{info['id']}）  {STAGES.label(info['stage'])}  {MEMBER_STATUSES.label(info['status'])}",
+        f"所在支部：{info['org'] or '无'}",
+    ]
+    for label, key in (
+        ("性别", "gender"),
+        ("出生日期", "birth_date"),
+        ("身份证号", "id_number"),
+        ("手机", "phone"),
+        ("学历", "education"),
+        ("工作单位", "unit"),
+        ("职务", "job"),
+        ("入党日期", "joined_on"),
+        ("转正日期", "full_since"),
+    ):
+        v = info.get(key)
+        if v:
+            if key == "gender":
+                v = GENDERS.label(v)
+            lines.append(f"{label}：{format_date(v) if hasattr(v, 'year') else v}")
+    lines.append("组织关系：")
+    for h in info["memberships"]:
+        span = f"{format_date(h['start']) or '（早于记录）'} 至 {format_date(h['end']) or '今'}"
+        grp = f" {h['group']}" if h["group"] else ""
+        note = f"（{h['note']}）" if h["note"] else ""
+        lines.append(f"  {span}  {h['org']}{grp}{note}")
+    if info["events"]:
+        lines.append("发展纪实：")
+        for e in info["events"]:
+            note = f"  {e['note']}" if e["note"] else ""
+            extra = event_details_text(e.get("details") or {})
+            extra = f"（{extra}）" if extra else ""
+            lines.append(f"  {format_date(e['on'])}  {EVENTS.label(e['event'])}{extra}{note}")
+    click.echo("\n".join(lines))
+
+
+@member.command("transfer")
+@click.argument("ref")
+@click.option("--to", "to", help="转入的党支部。")
+@click.option("--group", "group_ref", help="转入后所在的党小组。")
+@click.option("--out", "out", is_flag=True, help="转出本系统（开具组织关系介绍信）。")
+@click.option("--on", "on", type=DATE, required=True, help="转接日期：当天起属于新支部。")
+@click.option("--note", help="备注。")
+@pass_app
+def member_transfer(app: App, ref, to, group_ref, out, on, note) -> None:
+    """转接组织关系：转到另一个党支部，或转出本系统。
+
+    \b
+    例：
+      dangjian member transfer 王建国 --to 离退休党支部 --on 2021-09-01
+      dangjian member transfer 赵磊 --out --on 2021-10-15 --note 调往市财政局
+    """
+    app.db
+    r = members.transfer_member(ref, on, to=to, out=out, group=group_ref, note=note)
+    where = f"转入{r['to']}" if r["to"] else "转出本系统"
+    click.echo(f"{r['member']}已于{format_date(r['on'])}由{r['from']}{where}。")
+
+
+def event_details_text(details: dict) -> str:
+    """The figures of an event the Chinese way: 延长6个月, 3天、24学时, 至2026年6月1日, 票数."""
+    from datetime import date
+
+    parts = []
+    if details.get("months"):
+        parts.append(f"{details['months']}个月")
+    if details.get("days"):
+        parts.append(f"{details['days']}天")
+    if details.get("hours"):
+        parts.append(f"{details['hours']}学时")
+    if details.get("until"):
+        parts.append(f"至{format_date(date.fromisoformat(details['until']))}")
+    if details.get("entitled"):
+        vote = f"应到{details['entitled']}人"
+        if details.get("present") is not None:
+            vote += f"，实到{details['present']}人"
+        if details.get("yes") is not None:
+            vote += f"，赞成{details['yes']}票"
+        parts.append(vote)
+    return "，".join(parts)
+
+
+@member.command("record")
+@click.argument("ref")
+@click.argument("event")
+@click.option("--on", "on", type=DATE, required=True, help="日期（公示为第一天）。")
+@click.option("--months", type=int, help="延长预备期的月数（extended 必填）。")
+@click.option("--days", type=int, help="集中培训的天数（trained）。")
+@click.option("--hours", help="集中培训的学时（trained）。")
+@click.option("--until", type=DATE, help="公示的最后一天（publicized 必填）。")
+@click.option("--session", "session_ref", help="作出决定的会议编号（如支部党员大会）。")
+@click.option("--entitled", type=int, help="应到会有表决权的正式党员人数（支部大会表决时）。")
+@click.option("--present", type=int, help="实到会有表决权的正式党员人数。")
+@click.option("--yes", "yes_votes", type=int, help="赞成票数。")
+@click.option("--note", help="备注（介绍人、培养联系人等）。")
+@pass_app
+def member_record(
+    app: App, ref, event, on, months, days, hours, until, session_ref, entitled, present, yes_votes, note
+) -> None:
+    """记录发展纪实中的一个环节。EVENT 可写英文或中文：
+
+    \b
+      applied 递交入党申请书   talked 入党谈话        activist 确定为入党积极分子
+      assessed 培养考察        candidate 确定为发展对象  political-review 政治审查（政审）
+      trained 集中培训（--days/--hours）           publicized 公示（--until）
+      pre-reviewed 上级党委预审  admitted 支部大会接收为预备党员  approved 上级党委审批
+      oath 入党宣誓            conversion-applied 提出转正申请
+      converted 支部大会同意转正（转正）  conversion-approved 上级党委批准转正
+      extended 延长预备期（--months）     disqualified 取消预备党员资格
+
+    如实记录：不合规定的环节照样记下，并在标准错误输出中提示违反了哪条规则；
+    不可能的输入（日期早于出生、为非预备党员记录转正等）会被拒绝，什么也不写入。
+
+    \b
+    例：
+      dangjian member record 刘佳 申请 --on 2019-03-05
+      dangjian member record 刘佳 trained --on 2021-05-10 --days 5 --hours 40
+      dangjian member record 刘佳 publicized --on 2026-06-01 --until 2026-06-05
+      dangjian member record 刘佳 接收 --on 2021-11-25 --entitled 15 --present 14 --yes 14
+      dangjian member record 郭芳 转正 --on 2021-11-25
+      dangjian member record 赵雪 延长预备期 --on 2022-07-01 --months 6
+    """
+    from dangjian.services.development import record_event
+
+    rules = app.rules
+    app.db
+    r = record_event(
+        ref,
+        event,
+        on,
+        as_of=today(),
+        rules=rules,
+        months=months,
+        days=days,
+        hours=hours,
+        until=until,
+        session=session_ref,
+        note=note,
+        entitled=entitled,
+        present=present,
+        yes=yes_votes,
+    )
+    m = r.member
+    extra = event_details_text(r.event.details or {})
+    click.echo(
+        f"已记录：{m.name} {format_date(r.event.on)} {EVENTS.label(r.event.event)}"
+        f"{'（' + extra + '）' if extra else ''}。"
+    )
+    if r.event.event == "converted":
+        click.echo(f"{m.name}现为正式党员，转正日期（党龄起算）{format_date(m.full_since)}。")
+    elif r.event.event == "disqualified":
+        click.echo(f"{m.name}已取消预备党员资格，组织关系于{format_date(r.event.on)}终止。")
+    elif r.event.event == "extended" and r.probation_ends is not None:
+        click.echo(f"{m.name}的预备期延长{r.event.details['months']}个月，至{format_date(r.probation_ends)}届满。")
+    elif m.stage != r.stage_before:
+        text = f"{m.name}现为{STAGES.label(m.stage)}"
+        if m.stage == "probationary" and m.joined_on and r.probation_ends:
+            text += f"，入党日期{format_date(m.joined_on)}，预备期至{format_date(r.probation_ends)}届满"
+        click.echo(text + "。")
+    for f in r.warnings:
+        click.echo(f"警告：违反规则 {f.rule}：{f.message}（{f.source}）", err=True)
+
+
+COMMANDS = [member]

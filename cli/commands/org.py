@@ -1,0 +1,217 @@
+"""`dangjian org …` and `dangjian group …`."""
+
+from __future__ import annotations
+
+import click
+
+from dangjian.cli.main import DATE, FORMAT_OPTION, App, pass_app
+from dangjian.cli.output import Column, render
+from dangjian.periods import format_date
+from dangjian.reports import orgs as org_listing
+from dangjian.services import orgs
+from dangjian.vocab import ORG_KINDS
+
+
+@click.group()
+def org() -> None:
+    """组织：党委、党总支、党支部、联合党支部。"""
+
+
+@org.command("add")
+@click.argument("name")
+@click.option(
+    "--kind",
+    default="branch",
+    show_default=True,
+    help="类型：committee/党委、general-branch/党总支、branch/党支部、joint-branch/联合党支部。",
+)
+@click.option("--parent", help="上级组织的名称或编号。")
+@click.option("--established", type=DATE, help="成立日期。")
+@click.option("--village", is_flag=True, help="村（社区）党组织：支委会任期5年。")
+@click.option("--code", help="组织代码（可选）。")
+@pass_app
+def org_add(app: App, name, kind, parent, established, village, code) -> None:
+    """新建组织。
+
+    \b
+    例：
+      dangjian org add 县政府办公室机关党委 --kind 党委 --established 2010-03-01
+      dangjian org add 机关第一党支部 --parent 县政府办公室机关党委 --established 2010年5月1日
+    """
+    app.db
+    o = orgs.add_org(name, kind=kind, parent=parent, established_on=established, village=village, code=code)
+    click.echo(f"已新建{ORG_KINDS.label(o.kind)}“{o.name}”（编号{o.id}）。")
+
+
+ORG_COLUMNS = [
+    Column("id", "编号"),
+    Column("name", "名称"),
+    Column("kind", "类型", ORG_KINDS.label),
+    Column("parent", "上级"),
+    Column("established_on", "成立日期"),
+    Column("dissolved_on", "撤销/合并日期"),
+    Column("merged_into", "并入"),
+    Column("members", "现有人数"),
+]
+
+
+@org.command("list")
+@click.option("--tree", is_flag=True, help="按上下级缩进显示。")
+@FORMAT_OPTION
+@pass_app
+def org_list(app: App, tree, fmt) -> None:
+    """列出所有组织。
+
+    \b
+    例：
+      dangjian org list --tree
+      dangjian org list --format json
+    """
+    app.db
+    rows = org_listing.list_orgs()
+    if tree:
+        ordered = org_listing.org_tree(rows)
+        rows = [
+            dict(
+                r,
+                name=("  " * depth + ("└ " if depth else "") + r["name"]) if fmt == "table" else r["name"],
+                depth=depth,
+            )
+            for depth, r in ordered
+        ]
+    out = render(fmt, ORG_COLUMNS, rows)
+    if out:
+        click.echo(out)
+    elif fmt == "table":
+        click.echo("还没有组织，可用 dangjian org add 新建。")
+
+
+@org.command("show")
+@click.argument("name")
+@FORMAT_OPTION
+@pass_app
+def org_show(app: App, name, fmt) -> None:
+    """显示一个组织的详情、党小组和现有人员。
+
+    \b
+    例：
+      dangjian org show 机关党支部
+    """
+    app.db
+    info = org_listing.show_org(name)
+    if fmt != "table":
+        click.echo(render(fmt, ORG_COLUMNS, [info], json_data=info))
+        return
+    lines = [
+        f"{info['name']}（编号{info['id']}，{ORG_KINDS.label(info['kind'])}）",
+        f"上级组织：{info['parent'] or '无'}",
+        f"成立日期：{format_date(info['established_on']) or '未记录'}",
+    ]
+    if info["dissolved_on"]:
+        verb = f"并入{info['merged_into']}" if info["merged_into"] else "撤销"
+        lines.append(f"{format_date(info['dissolved_on'])}起{verb}")
+    if info["merged_from"]:
+        lines.append("由以下组织合并而来：" + "、".join(info["merged_from"]))
+    if info["children"]:
+        lines.append("下级组织：" + "、".join(info["children"]))
+    if info["groups"]:
+        lines.append(
+            "党小组："
+            + "、".join(
+                g["name"] + (f"（{format_date(g['dissolved_on'])}撤销）" if g["dissolved_on"] else "")
+                for g in info["groups"]
+            )
+        )
+    lines.append(f"现有人员（{len(info['members_now'])}人）：" + "、".join(m["name"] for m in info["members_now"]))
+    click.echo("\n".join(lines))
+
+
+@org.command("merge")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "into", required=True, help="合并后的组织（须已存在，可先用 org add 新建）。")
+@click.option("--on", "on", type=DATE, required=True, help="合并日期：当天起新组织生效。")
+@pass_app
+def org_merge(app: App, sources, into, on) -> None:
+    """把一个或几个党支部合并到另一个党支部。
+
+    人员连同组织关系历史转入新支部；被合并的支部从合并日起不再检查，新支部作为继承者
+    承担包含合并日的各期义务。
+
+    \b
+    例：
+      dangjian org add 机关党支部 --parent 县政府办公室机关党委 --established 2021-07-01
+      dangjian org merge 机关第一党支部 机关第二党支部 --into 机关党支部 --on 2021-07-01
+    """
+    app.db
+    r = orgs.merge_orgs(list(sources), into, on)
+    click.echo(
+        f"已于{format_date(r['on'])}将" + "、".join(r["sources"]) + f"并入{r['into']}，转入{r['members_moved']}人。"
+    )
+
+
+@org.command("dissolve")
+@click.argument("name")
+@click.option("--on", "on", type=DATE, required=True, help="撤销日期。")
+@pass_app
+def org_dissolve(app: App, name, on) -> None:
+    """撤销组织（须先转出全部人员）。
+
+    \b
+    例：
+      dangjian org dissolve 临时党支部 --on 2021-12-31
+    """
+    app.db
+    o = orgs.dissolve_org(name, on)
+    click.echo(f"已撤销“{o.name}”，自{format_date(on)}起生效。")
+
+
+@click.group()
+def group() -> None:
+    """党小组。"""
+
+
+@group.command("add")
+@click.argument("name")
+@click.option("--org", "org_ref", required=True, help="所属党支部。")
+@click.option("--leader", help="党小组长（姓名、编号或身份证号）。")
+@click.option("--established", type=DATE, help="成立日期（默认与支部相同）。")
+@pass_app
+def group_add(app: App, name, org_ref, leader, established) -> None:
+    """新建党小组。
+
+    \b
+    例：
+      dangjian group add 第一党小组 --org 机关第一党支部 --leader 王建国
+    """
+    app.db
+    g = orgs.add_group(name, org_ref, leader=leader, established_on=established)
+    click.echo(f"已在{g.org.name}新建党小组“{g.name}”（编号{g.id}）。")
+
+
+@group.command("list")
+@click.option("--org", "org_ref", help="只列这个党支部的党小组。")
+@FORMAT_OPTION
+@pass_app
+def group_list(app: App, org_ref, fmt) -> None:
+    """列出党小组。
+
+    \b
+    例：
+      dangjian group list --org 机关党支部
+    """
+    app.db
+    rows = org_listing.list_groups(org_ref)
+    cols = [
+        Column("id", "编号"),
+        Column("name", "党小组"),
+        Column("org", "所属支部"),
+        Column("leader", "组长"),
+        Column("established_on", "成立日期"),
+        Column("dissolved_on", "撤销日期"),
+        Column("members", "现有人数"),
+    ]
+    out = render(fmt, cols, rows)
+    click.echo(out if out or fmt != "table" else "还没有党小组。")
+
+
+COMMANDS = [org, group]

@@ -1,0 +1,5 @@
+"""`python -m dangjian`: the command line."""
+
+from dangjian.cli.main import main
+
+main()

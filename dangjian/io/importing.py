@@ -1,0 +1,808 @@
+"""Importing CSV files of orgs, members and sessions (`dangjian import`).
+
+A file is UTF-8 (with or without a BOM) with English or Chinese headers. Every
+row is checked first, with the same checks as `org add`, `member add` and
+`session add`, and every rejected row is reported as (line, column, reason).
+By default one bad row rejects the whole file and nothing is written; a file
+without rejected rows is written in ONE transaction through `bulk`. A dry run
+checks everything and writes nothing. The checks read the database in a fixed
+number of queries, never one per row. Never prints: progress goes to a callback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from abc import ABC, abstractmethod
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dangjian.domain.identity import normalize_id_number, normalize_phone
+from dangjian.errors import InputError
+from dangjian.periods import format_date, parse_date
+from dangjian.services.members import check_member_fields
+from dangjian.services.orgs import _live_on
+from dangjian.services.sessions import _parse_hours, check_for_year, check_holder, parse_kinds, split_leave, split_names
+from dangjian.store import bulk
+from dangjian.store.connection import database
+from dangjian.vocab import ATTENDANCE, BRANCH_KINDS, GENDERS, GROUP_SESSION_KINDS, ORG_KINDS, STAGES
+
+KINDS = ("orgs", "members", "sessions")
+Progress = Callable[[int], None]
+
+
+# ---------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str  # the Chinese header
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.key, self.label, *self.aliases)
+
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "orgs": (
+        Field("name", "名称", ("组织名称",), required=True),
+        Field("kind", "类型", ("组织类型",)),
+        Field("parent", "上级", ("上级组织",)),
+        Field("established", "成立日期"),
+        Field("village", "村社区", ("村（社区）",)),
+        Field("code", "组织代码", ("代码",)),
+    ),
+    "members": (
+        Field("name", "姓名", required=True),
+        Field("org", "支部", ("党支部", "所在支部"), required=True),
+        Field("group", "党小组"),
+        Field("stage", "类别", ("党员类别",)),
+        Field("joined", "入党日期"),
+        Field("full_since", "转正日期"),
+        Field("gender", "性别"),
+        Field("birth", "出生日期"),
+        Field("id_number", "身份证号", ("公民身份号码",)),
+        Field("phone", "手机", ("手机号", "电话")),
+        Field("since", "转入日期"),
+        Field("education", "学历"),
+        Field("unit", "工作单位", ("单位",)),
+        Field("job", "职务"),
+    ),
+    "sessions": (
+        Field("org", "支部", ("党支部", "组织"), required=True),
+        Field("group", "党小组"),
+        Field("kind", "类型", ("会议类型",), required=True),
+        Field("on", "日期", ("召开日期",), required=True),
+        Field("hours", "学时"),
+        Field("topic", "主题"),
+        Field("location", "地点"),
+        Field("host", "主持人"),
+        Field("recorder", "记录人"),
+        Field("lecturer", "授课人"),
+        Field("present", "出席"),
+        Field("leave", "请假"),
+        Field("absent", "缺席"),
+        Field("for_year", "所属年度"),
+    ),
+}
+WHAT = {"orgs": "组织", "members": "党员", "sessions": "会议"}
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip()).casefold()
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One reason a row cannot be imported: the file's line, the column as headed in the file."""
+
+    line: int
+    column: str | None
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class CsvFile:
+    kind: str
+    name: str
+    #: field key -> the header as written in the file
+    headers: dict[str, str]
+    #: (line number where the record starts, {field key: stripped text or None})
+    rows: list[tuple[int, dict[str, str | None]]]
+    #: rows that could not even be split into fields (too many cells)
+    broken: list[Rejection] = field(default_factory=list)
+
+
+def read_csv(kind: str, path: str | Path) -> CsvFile:
+    """Read a CSV file of `kind` (orgs, members or sessions); file-level problems raise InputError."""
+    if kind not in KINDS:
+        raise InputError(f"未知的导入类型“{kind}”，可用的有：orgs（组织）、members（党员）、sessions（会议）。")
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"文件“{path}”不存在。") from None
+    except IsADirectoryError:
+        raise InputError(f"“{path}”是一个目录，请给出 CSV 文件。") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。") from None
+    return parse_csv(kind, raw, p.name)
+
+
+def parse_csv(kind: str, raw: bytes | str, name: str = "CSV") -> CsvFile:
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"文件“{name}”第{line}行不是 UTF-8 编码；在 Excel 中请“另存为”选择“CSV UTF-8（逗号分隔）”。"
+            ) from None
+    else:
+        text = raw[1:] if raw.startswith("\ufeff") else raw
+    reader = csv.reader(io.StringIO(text, newline=""))
+    fields = FIELDS[kind]
+    by_header = {_header_key(h): f for f in fields for h in f.headers}
+    try:
+        header_row = next(reader, None)
+        while header_row is not None and not any(c.strip() for c in header_row):
+            header_row = next(reader, None)
+        if header_row is None:
+            raise InputError(f"文件“{name}”是空的，第一行应是列名。")
+        header_line = reader.line_num
+        headers: dict[str, str] = {}
+        positions: list[str | None] = []
+        for cell in header_row:
+            if not cell.strip():
+                positions.append(None)
+                continue
+            f = by_header.get(_header_key(cell))
+            if f is None:
+                raise InputError(
+                    f"文件“{name}”第{header_line}行的列名“{cell.strip()}”不认识；"
+                    f"{WHAT[kind]}文件可用的列有：" + "、".join(f"{x.key}/{x.label}" for x in fields) + "。"
+                )
+            if f.key in headers:
+                raise InputError(f"文件“{name}”第{header_line}行的列“{headers[f.key]}”和“{cell.strip()}”重复。")
+            headers[f.key] = cell.strip()
+            positions.append(f.key)
+        missing = [f for f in fields if f.required and f.key not in headers]
+        if missing:
+            raise InputError(f"文件“{name}”缺少必需的列：" + "、".join(f"{f.key}/{f.label}" for f in missing) + "。")
+        rows: list[tuple[int, dict[str, str | None]]] = []
+        broken: list[Rejection] = []
+        last = reader.line_num
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            extra = [c for c in cells[len(positions) :] if c.strip()]
+            if extra:
+                broken.append(
+                    Rejection(
+                        start,
+                        None,
+                        f"这一行有{len(cells)}个字段，比列名多了{len(cells) - len(positions)}个"
+                        "（含逗号的内容请用英文双引号括起来）。",
+                    )
+                )
+                continue
+            values: dict[str, str | None] = {}
+            for key, cell in zip(positions, cells):
+                if key is not None:
+                    values[key] = cell.strip() or None
+            rows.append((start, values))
+    except csv.Error as exc:
+        raise InputError(f"文件“{name}”第{reader.line_num}行不是有效的 CSV：{exc}。") from None
+    return CsvFile(kind, name, headers, rows, broken)
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    rows: int
+    rejected: list[Rejection]
+    dry_run: bool
+    written: bool
+    #: what was (or, in a dry run, would be) created: counts by what
+    created: dict[str, int] = field(default_factory=dict)
+    #: breakdowns for the summary, e.g. {"kind": {"branch": 10}}
+    details: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def rejected_lines(self) -> list[int]:
+        return sorted({r.line for r in self.rejected})
+
+    @property
+    def accepted(self) -> int:
+        """Rows without a rejection (written, or writable)."""
+        return self.rows - len(self.rejected_lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "rows": self.rows,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "created": self.created,
+            "details": self.details,
+            "rejected": [r.to_dict() for r in self.rejected],
+        }
+
+
+class _Row:
+    """A row being checked: its values and the rejections found so far."""
+
+    __slots__ = ("line", "values", "errors", "headers")
+
+    def __init__(self, line: int, values: dict, headers: dict[str, str]):
+        self.line = line
+        self.values = values
+        self.errors: list[Rejection] = []
+        self.headers = headers
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def reject(self, key: str | None, reason: str) -> None:
+        self.errors.append(Rejection(self.line, self.headers.get(key) if key else None, reason))
+
+    def parse(self, key: str, fn, *args):
+        """fn(value, *args) for a non-empty value, with an InputError recorded against the column."""
+        value = self.values.get(key)
+        if value is None:
+            return None
+        try:
+            return fn(value, *args)
+        except InputError as exc:
+            self.reject(key, str(exc))
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _date(text: str, what: str) -> date:
+    return parse_date(text, what)
+
+
+def _flag(text: str) -> bool:
+    key = text.strip().casefold()
+    if key in ("1", "true", "yes", "y", "是", "√"):
+        return True
+    if key in ("0", "false", "no", "n", "否", ""):
+        return False
+    raise InputError(f"“{text}”应填“是”或“否”。")
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}\s*年?", text.strip()):
+        raise InputError(f"所属年度“{text}”应是四位年份，如 2021。")
+    return int(text.strip()[:4])
+
+
+def _blame(message: str, candidates: dict[str, str]) -> str | None:
+    """The field a cross-field message is about: the label it names first."""
+    best = None
+    for key, label in candidates.items():
+        pos = message.find(label)
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, key)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def run_import(
+    source: CsvFile, dry_run: bool = False, skip_invalid: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Check every row of `source`; write it in one transaction unless a row is rejected.
+
+    With `skip_invalid` the good rows are written and the bad ones reported. With
+    `dry_run` nothing is written, and the report says what would have been created.
+    """
+    tick = progress or (lambda n: None)
+    checker = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}[source.kind]
+    with database.atomic() as txn:
+        job = checker(source, tick)
+        job.check()
+        rejected = sorted(source.broken + [e for r in job.rows for e in r.errors], key=lambda e: e.line)
+        good = [r for r in job.rows if r.ok]
+        report = ImportReport(
+            source.kind, source.name, len(source.rows) + len(source.broken), rejected, dry_run, written=False
+        )
+        job.summarize(good, report)
+        if dry_run or not good or (rejected and not skip_invalid):
+            txn.rollback()
+            return report
+        job.write(good)
+        report.written = True
+    return report
+
+
+class _Import(ABC):
+    """One kind of import: check every row, summarise what would change, write the good rows."""
+
+    def __init__(self, source: CsvFile, tick: Progress):
+        self.source = source
+        self.tick = tick
+        self.rows = [_Row(line, values, source.headers) for line, values in source.rows]
+        self.directory = bulk.Directory.load()
+
+    @abstractmethod
+    def check(self) -> None:
+        """Implemented by each kind of import."""
+
+    @abstractmethod
+    def summarize(self, good: list[_Row], report: ImportReport) -> None:
+        """Implemented by each kind of import."""
+
+    @abstractmethod
+    def write(self, good: list[_Row]) -> None:
+        """Implemented by each kind of import."""
+
+
+# ---------------------------------------------------------------- orgs
+
+
+class _OrgImport(_Import):
+    def check(self) -> None:
+        first_line: dict[str, int] = {}
+        for r in self.rows:
+            name = r.get("name")
+            if not name:
+                r.reject("name", "组织名称不能为空。")
+            kind = r.parse("kind", ORG_KINDS.parse) if r.get("kind") else "branch"
+            established = r.parse("established", _date, "成立日期")
+            village = r.parse("village", _flag)
+            r.values.update(_kind=kind or "branch", _established=established, _village=bool(village))
+            if name:
+                clash = self.directory.live_org_named(name)
+                if clash is not None:
+                    r.reject("name", f"已有名为“{name}”的组织（编号{clash.id}），组织名称不能重复。")
+                elif name in first_line:
+                    r.reject("name", f"组织“{name}”与第{first_line[name]}行重复。")
+                else:
+                    first_line[name] = r.line
+        in_file = {r.get("name"): r for r in self.rows if r.get("name") and first_line.get(r.get("name")) == r.line}
+        # parents: earlier (or later) in the file, or an existing org; a rejected parent rejects its children
+        state: dict[int, bool] = {}
+
+        def settle(r: _Row, trail: frozenset[int]) -> bool:
+            if r.line in state:
+                return state[r.line]
+            parent = r.get("parent")
+            if parent and r.ok:
+                if parent in in_file:
+                    p = in_file[parent]
+                    if p.line in trail or p is r:
+                        r.reject("parent", f"上级组织“{parent}”形成了循环。")
+                    elif not settle(p, trail | {r.line}):
+                        r.reject("parent", f"上级组织“{parent}”（第{p.line}行）有错，不能导入。")
+                    elif p.values["_kind"] in BRANCH_KINDS:
+                        r.reject(
+                            "parent",
+                            f"上级组织“{parent}”是{ORG_KINDS.label(p.values['_kind'])}，党支部下面不能再设组织。",
+                        )
+                else:
+                    try:
+                        o = self.directory.org(parent)
+                        if o.kind in BRANCH_KINDS:
+                            r.reject(
+                                "parent", f"上级组织“{o.name}”是{ORG_KINDS.label(o.kind)}，党支部下面不能再设组织。"
+                            )
+                        elif o.dissolved_on is not None:
+                            r.reject("parent", f"上级组织“{o.name}”已于{format_date(o.dissolved_on)}撤销。")
+                    except InputError as exc:
+                        r.reject("parent", str(exc))
+            state[r.line] = r.ok
+            return r.ok
+
+        for r in self.rows:
+            settle(r, frozenset())
+            self.tick(1)
+
+    def summarize(self, good: list[_Row], report: ImportReport) -> None:
+        report.created = {"orgs": len(good)}
+        report.details = {"kind": dict(Counter(r.values["_kind"] for r in good))}
+
+    def write(self, good: list[_Row]) -> None:
+        bulk.insert_orgs(
+            [
+                bulk.NewOrg(
+                    name=r.get("name"),
+                    kind=r.values["_kind"],
+                    parent=r.get("parent"),
+                    established_on=r.values["_established"],
+                    village=r.values["_village"],
+                    code=r.get("code"),
+                )
+                for r in good
+            ],
+            self.directory,
+        )
+        self.tick(len(good))
+
+
+# ---------------------------------------------------------------- members
+
+_MEMBER_LABELS = {
+    "birth": "出生日期",
+    "gender": "性别",
+    "full_since": "转正日期",
+    "joined": "入党日期",
+    "since": "转入日期",
+    "id_number": "身份证号",
+    "stage": "类别",
+    "name": "姓名",
+}
+
+
+class _MemberImport(_Import):
+    def check(self) -> None:
+        parsed: list[dict | None] = []
+        for r in self.rows:
+            stage = r.parse("stage", STAGES.parse) if r.get("stage") else "full"
+            gender = r.parse("gender", GENDERS.parse)
+            dates = {
+                key: r.parse(key, _date, label)
+                for key, label in (
+                    ("joined", "入党日期"),
+                    ("full_since", "转正日期"),
+                    ("birth", "出生日期"),
+                    ("since", "转入日期"),
+                )
+            }
+            id_number = r.parse("id_number", normalize_id_number)
+            phone = r.parse("phone", normalize_phone)
+            if not r.get("name"):
+                r.reject("name", "姓名不能为空。")
+            if not r.ok:
+                parsed.append(None)
+                continue
+            try:
+                fields = check_member_fields(
+                    r.get("name"),
+                    stage,
+                    gender,
+                    dates["birth"],
+                    id_number,
+                    phone,
+                    dates["joined"],
+                    dates["full_since"],
+                    dates["since"],
+                )
+            except InputError as exc:
+                r.reject(_blame(str(exc), _MEMBER_LABELS), str(exc))
+                parsed.append(None)
+                continue
+            parsed.append(dict(fields, joined_on=dates["joined"], full_since=dates["full_since"], since=dates["since"]))
+        # the database and the rest of the file: orgs, groups, 身份证号
+        taken = bulk.registered_id_numbers(p["id_number"] for p in parsed if p and p["id_number"])
+        first_number: dict[str, int] = {}
+        self.new_groups: dict[tuple[int, str], int] = {}
+        for r, p in zip(self.rows, parsed):
+            self.tick(1)
+            if p is None:
+                continue
+            try:
+                org = self.directory.org(r.get("org"))
+            except InputError as exc:
+                r.reject("org", str(exc))
+                continue
+            if org.kind not in BRANCH_KINDS:
+                r.reject("org", f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党员的组织关系应在党支部。")
+                continue
+            since = p["since"]
+            try:
+                if since is not None:
+                    _live_on(org, since, "组织")
+                elif org.dissolved_on is not None:
+                    raise InputError(f"“{org.name}”已于{format_date(org.dissolved_on)}撤销或合并。")
+            except InputError as exc:
+                r.reject("since" if since is not None else "org", str(exc))
+                continue
+            group = r.get("group")
+            p["group"] = group
+            if group:
+                gid = _is_id(group)
+                if gid is not None and gid in self.directory.groups and self.directory.groups[gid].org_id == org.id:
+                    group = p["group"] = gid
+                if isinstance(group, int) or self.directory.has_group(org.id, group):
+                    try:
+                        g = self.directory.group(group, org.id)
+                        if g.dissolved_on is not None and (since is None or since >= g.dissolved_on):
+                            r.reject("group", f"党小组“{g.name}”已于{format_date(g.dissolved_on)}撤销。")
+                    except InputError as exc:
+                        r.reject("group", str(exc))
+                else:
+                    self.new_groups.setdefault((org.id, group), r.line)
+            number = p["id_number"]
+            if number:
+                if number in taken:
+                    mid, name = taken[number]
+                    r.reject(
+                        "id_number", f"身份证号{number[:6]}…{number[-4:]}已登记为编号{mid}（{name}），不能重复登记。"
+                    )
+                elif number in first_number:
+                    r.reject("id_number", f"身份证号{number[:6]}…{number[-4:]}与第{first_number[number]}行重复。")
+                else:
+                    first_number[number] = r.line
+            p["org_id"] = org.id
+            r.values["_member"] = p
+
+    def _groups_to_create(self, good: list[_Row]) -> list[tuple[int, str]]:
+        wanted = {(r.values["_member"]["org_id"], r.values["_member"]["group"]) for r in good}
+        return [k for k in self.new_groups if k in wanted]
+
+    def summarize(self, good: list[_Row], report: ImportReport) -> None:
+        report.created = {"members": len(good), "groups": len(self._groups_to_create(good))}
+        report.details = {"stage": dict(Counter(r.values["_member"]["stage"] for r in good))}
+
+    def write(self, good: list[_Row]) -> None:
+        bulk.insert_groups(
+            [bulk.NewGroup(name=name, org=org_id) for org_id, name in self._groups_to_create(good)], self.directory
+        )
+        rows = []
+        for r in good:
+            p = r.values["_member"]
+            rows.append(
+                bulk.NewMember(
+                    name=p["name"],
+                    org=p["org_id"],
+                    group=p["group"],
+                    stage=p["stage"],
+                    joined_on=p["joined_on"],
+                    full_since=p["full_since"],
+                    since=p["since"],
+                    gender=p["gender"],
+                    birth_date=p["birth_date"],
+                    id_number=p["id_number"],
+                    phone=p["phone"],
+                    education=r.get("education"),
+                    unit=r.get("unit"),
+                    job=r.get("job"),
+                )
+            )
+        bulk.insert_members(rows, self.directory)
+        self.tick(len(good))
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _is_id(ref: str) -> int | None:
+    s = ref.strip().lstrip("#")
+    return int(s) if s.isdigit() and len(s) < 12 else None
+
+
+class _Pool:
+    """The people of one org on one day, found by id, 身份证号 or name (as `lookup.find_member`)."""
+
+    def __init__(self, people: list[bulk.Person]):
+        self.by_id = {p.member_id: p for p in people}
+        self.by_number = {p.id_number: p for p in people if p.id_number}
+        self.by_name: dict[str, list[bulk.Person]] = defaultdict(list)
+        for p in self.by_id.values():
+            self.by_name[p.name].append(p)
+
+    def find(self, ref: str, where: str) -> bulk.Person | None:
+        """The one person `ref` names; None when nobody; InputError when several."""
+        mid = _is_id(ref)
+        if mid is not None and mid in self.by_id:
+            return self.by_id[mid]
+        if len(ref) == 18 and ref.upper() in self.by_number:
+            return self.by_number[ref.upper()]
+        found = self.by_name.get(ref, [])
+        if len(found) > 1:
+            raise InputError(
+                f"{where}名为“{ref}”的人有{len(found)}个："
+                + "、".join(f"编号{p.member_id}（{STAGES.label(p.stage)}）" for p in found)
+                + "，请用编号指明。"
+            )
+        return found[0] if found else None
+
+
+class _SessionImport(_Import):
+    def check(self) -> None:
+        parsed: list[dict | None] = []
+        for r in self.rows:
+            kinds = r.parse("kind", lambda t: parse_kinds([t]))
+            on = r.parse("on", _date, "日期")
+            hours = r.parse("hours", _parse_hours)
+            for_year = r.parse("for_year", _year)
+            if on is not None and for_year is not None:
+                try:
+                    check_for_year(for_year, on)
+                except InputError as exc:
+                    r.reject("for_year", str(exc))
+            leave = split_leave(r.get("leave"))
+            if any(not name for name, _ in leave):
+                r.reject("leave", "请假人员应写成“姓名:原因”，姓名不能为空。")
+            if not r.ok:
+                parsed.append(None)
+                continue
+            parsed.append(
+                {
+                    "kinds": kinds,
+                    "on": on,
+                    "hours": hours,
+                    "for_year": for_year,
+                    "present": split_names(r.get("present")),
+                    "leave": leave,
+                    "absent": split_names(r.get("absent")),
+                }
+            )
+        # orgs and groups, then everyone of those orgs in one read
+        places: list[tuple | None] = []
+        for r, p in zip(self.rows, parsed):
+            if p is None:
+                places.append(None)
+                continue
+            try:
+                org = self.directory.org(r.get("org"))
+                _live_on(org, p["on"], "组织")
+            except InputError as exc:
+                r.reject("org", str(exc))
+                places.append(None)
+                continue
+            grp = None
+            if r.get("group"):
+                try:
+                    grp = self.directory.group(r.get("group"), org.id)
+                except InputError as exc:
+                    r.reject("group", str(exc))
+                    places.append(None)
+                    continue
+            if grp is None and any(k in GROUP_SESSION_KINDS for k in p["kinds"]):
+                r.reject("group", "党小组会须在“党小组”一列写明是哪个党小组。")
+                places.append(None)
+                continue
+            try:
+                check_holder(p["kinds"], grp, p["on"])
+            except InputError as exc:
+                r.reject("kind" if "党支部召开" in str(exc) else "group", str(exc))
+                places.append(None)
+                continue
+            places.append((org, grp))
+        self.people = self.directory.people({pl[0].id for pl in places if pl})
+        self.pools: dict[int, _Pool] = {}
+        self.dated: set[int] = set()
+        # hosts and recorders may come from outside the org: look those up once, together
+        outside: set[str] = set()
+        for r, p, pl in zip(self.rows, parsed, places):
+            if pl is None:
+                continue
+            pool = self._pool(pl[0].id, p["on"])
+            for key in ("host", "recorder", "lecturer"):
+                ref = r.get(key)
+                if ref:
+                    try:
+                        if pool.find(ref, "") is None:
+                            outside.add(ref)
+                    except InputError:
+                        pass  # ambiguous within the org: reported below
+        elsewhere = bulk.members_by_ref(outside)
+        for r, p, pl in zip(self.rows, parsed, places):
+            self.tick(1)
+            if pl is None:
+                continue
+            org, grp = pl
+            r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
+
+    def _pool(self, org_id: int, on: date) -> _Pool:
+        """The org's people that day; one shared pool for an org whose memberships carry no dates."""
+        pool = self.pools.get(org_id)
+        if pool is not None:
+            return pool
+        people = self.people.get(org_id, ())
+        if org_id not in self.dated:
+            if any(p.start is not None or p.end is not None for p in people):
+                self.dated.add(org_id)
+            else:
+                self.pools[org_id] = pool = _Pool(list(people))
+                return pool
+        return _Pool([p for p in people if p.belongs_on(on)])
+
+    def _session(
+        self, r: _Row, p: dict, org, grp, pool: _Pool, elsewhere: dict[str, list[tuple[int, str | None]]]
+    ) -> bulk.NewSession | None:
+        on = p["on"]
+        where = f"{org.name}{format_date(on)}的人员中"
+        people: dict[str, int | None] = {}
+        lecturer_name = None
+        for key, role in (("host", "主持人"), ("recorder", "记录人"), ("lecturer", "授课人")):
+            ref = r.get(key)
+            if not ref:
+                people[key] = None
+                continue
+            try:
+                found = pool.find(ref, where)
+            except InputError as exc:
+                r.reject(key, str(exc))
+                continue
+            if found is not None:
+                people[key] = found.member_id
+                continue
+            others = elsewhere.get(ref, [])
+            if len(others) == 1:
+                people[key] = others[0][0]
+            elif len(others) > 1:
+                r.reject(
+                    key,
+                    f"名为“{ref}”的人有{len(others)}个："
+                    + "；".join(f"编号{mid}（{o or '无组织关系'}）" for mid, o in others)
+                    + "，请用编号指明。",
+                )
+            elif key == "lecturer":
+                people[key], lecturer_name = None, ref  # an invited lecturer, by name
+            else:
+                r.reject(key, f"没有找到{role}“{ref}”。")
+        status: dict[int, tuple[str, str | None]] = {}
+        for key, st, refs in (
+            ("present", "present", [(x, None) for x in p["present"]]),
+            ("leave", "leave", p["leave"]),
+            ("absent", "absent", [(x, None) for x in p["absent"]]),
+        ):
+            for ref, reason in refs:
+                try:
+                    found = pool.find(ref, where)
+                except InputError as exc:
+                    r.reject(key, str(exc))
+                    continue
+                if found is None:
+                    r.reject(key, f"“{ref}”在{format_date(on)}不属于{org.name}，不能记为{ATTENDANCE.label(st)}。")
+                    continue
+                if found.member_id in status:
+                    r.reject(
+                        key,
+                        f"{found.name}同时被记为{ATTENDANCE.label(status[found.member_id][0])}"
+                        f"和{ATTENDANCE.label(st)}。",
+                    )
+                    continue
+                status[found.member_id] = (st, reason)
+        if not r.ok:
+            return None
+        return bulk.NewSession(
+            org=org.id,
+            group=grp.id if grp else None,
+            held_on=on,
+            kinds=tuple(p["kinds"]),
+            hours=p["hours"],
+            topic=r.get("topic"),
+            location=r.get("location"),
+            host=people["host"],
+            recorder=people["recorder"],
+            lecturer=people["lecturer"],
+            lecturer_name=lecturer_name,
+            for_year=p["for_year"],
+            attendance=tuple((mid, st, reason) for mid, (st, reason) in status.items()),
+        )
+
+    def summarize(self, good: list[_Row], report: ImportReport) -> None:
+        sessions = [r.values["_session"] for r in good]
+        report.created = {"sessions": len(sessions), "attendance": sum(len(s.attendance) for s in sessions)}
+        report.details = {"kind": dict(Counter(k for s in sessions for k in s.kinds))}
+
+    def write(self, good: list[_Row]) -> None:
+        bulk.insert_sessions((r.values["_session"] for r in good), self.directory, progress=self.tick)

@@ -1,0 +1,1 @@
+"""The only readers of facts for the engine, in a fixed number of queries."""

@@ -1,0 +1,1 @@
+"""Read models: what the read commands show, built in a fixed number of queries."""

@@ -1,0 +1,138 @@
+"""Listings and details of sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import peewee as pw
+
+from dangjian.errors import InputError, NotFoundError
+from dangjian.queries.facts import load_orgs, subtree
+from dangjian.services.sessions import roster_on
+from dangjian.store.lookup import find_group, find_org
+from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
+from dangjian.vocab import SESSION_KINDS
+
+
+def list_sessions(
+    org: str | None = None,
+    kind: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    group: str | None = None,
+) -> list[dict]:
+    """Sessions with their kinds and attendance counts, in three queries."""
+    q = (
+        Session.select(Session, Organization.name.alias("org_name"), PartyGroup.name.alias("group_name"))
+        .join(Organization, on=(Session.org == Organization.id))
+        .switch(Session)
+        .join(PartyGroup, pw.JOIN.LEFT_OUTER, on=(Session.group == PartyGroup.id))
+        .order_by(Session.held_on, Session.id)
+    )
+    if org:
+        root = find_org(org)
+        q = q.where(Session.org.in_(sorted(subtree(load_orgs(), root.id))))
+    if group:
+        q = q.where(Session.group == find_group(group, find_org(org) if org else None).id)
+    if kind:
+        slug = kind if kind in SESSION_KINDS else SESSION_KINDS.parse(kind)
+        q = q.where(Session.id.in_(SessionKind.select(SessionKind.session).where(SessionKind.kind == slug)))
+    if start:
+        q = q.where(Session.held_on >= start)
+    if end:
+        q = q.where(Session.held_on <= end)
+    sessions = list(q.objects())
+    ids = [s.id for s in sessions]
+    kinds: dict[int, list[str]] = {}
+    counts: dict[int, dict[str, int]] = {}
+    if ids:
+        sub = q.select(Session.id)
+        order = {k: i for i, k in enumerate(SESSION_KINDS.slugs)}
+        for sid, k in (
+            SessionKind.select(SessionKind.session, SessionKind.kind).where(SessionKind.session.in_(sub)).tuples()
+        ):
+            kinds.setdefault(sid, []).append(k)
+        for v in kinds.values():
+            v.sort(key=lambda k: order.get(k, 99))
+        for sid, st, n in (
+            Attendance.select(Attendance.session, Attendance.status, pw.fn.COUNT(Attendance.id))
+            .where(Attendance.session.in_(sub))
+            .group_by(Attendance.session, Attendance.status)
+            .tuples()
+        ):
+            counts.setdefault(sid, {})[st] = n
+    return [
+        {
+            "id": s.id,
+            "held_on": s.held_on,
+            "org": s.org_name,
+            "group": s.group_name,
+            "kinds": kinds.get(s.id, []),
+            "topic": s.topic,
+            "hours": s.hours,
+            "for_year": s.for_year,
+            "present": counts.get(s.id, {}).get("present", 0),
+            "leave": counts.get(s.id, {}).get("leave", 0),
+            "absent": counts.get(s.id, {}).get("absent", 0),
+        }
+        for s in sessions
+    ]
+
+
+def show_session(ref: str) -> dict:
+    sid = str(ref).strip().lstrip("#")
+    if not sid.isdecimal():
+        raise InputError(f"会议编号“{ref}”应是数字，可用 dangjian session list 查看。")
+    s = Session.get_or_none(Session.id == int(sid))
+    if s is None:
+        raise NotFoundError(f"没有编号为{sid}的会议记录。")
+    org = Organization.get_by_id(s.org_id)
+    grp = PartyGroup.get_by_id(s.group_id) if s.group_id else None
+    expected, _ = roster_on(org, s.held_on, grp)
+    rows = list(
+        Attendance.select(Attendance, Member).join(Member).where(Attendance.session == s.id).order_by(Member.id)
+    )
+    recorded = {a.member_id for a in rows}
+    expected_ids = {m.id for m in expected}
+    attendance = [
+        {
+            "member_id": a.member_id,
+            "name": a.member.name,
+            "status": a.status,
+            "reason": a.reason,
+            "expected": a.member_id in expected_ids,
+        }
+        for a in rows
+    ]
+    attendance += [
+        {"member_id": m.id, "name": m.name, "status": None, "reason": None, "expected": True}
+        for m in expected
+        if m.id not in recorded
+    ]
+    people = {
+        m.id: m.name
+        for m in Member.select(Member.id, Member.name).where(
+            Member.id.in_([x for x in (s.host_id, s.recorder_id, s.lecturer_id) if x] or [0])
+        )
+    }
+    kinds = [k for (k,) in SessionKind.select(SessionKind.kind).where(SessionKind.session == s.id).tuples()]
+    order = {k: i for i, k in enumerate(SESSION_KINDS.slugs)}
+    return {
+        "id": s.id,
+        "org": org.name,
+        "group": grp.name if grp else None,
+        "held_on": s.held_on,
+        "kinds": sorted(kinds, key=lambda k: order.get(k, 99)),
+        "topic": s.topic,
+        "hours": s.hours,
+        "location": s.location,
+        "host": people.get(s.host_id),
+        "recorder": people.get(s.recorder_id),
+        "lecturer": people.get(s.lecturer_id) or s.lecturer_name,
+        "for_year": s.for_year,
+        "minutes": s.minutes,
+        "decisions": s.decisions,
+        "expected": len(expected),
+        "present": sum(1 for a in attendance if a["status"] == "present" and a["expected"]),
+        "attendance": attendance,
+    }

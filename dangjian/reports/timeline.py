@@ -1,0 +1,177 @@
+"""Timelines and what falls due: the development record read through the pure engine, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dangjian.errors import InputError, NotFoundError
+from dangjian.periods import format_date
+from dangjian.queries.facts import load_development, load_facts, load_orgs, subtree, with_merge_sources
+from dangjian.rules import engine
+from dangjian.rules.engine import Facts, Finding, Timeline, Window
+from dangjian.rules.families.development import STAGE_ORDER, Dossier, NextStep, dossiers, next_step, probation_status
+from dangjian.rules.planning import ALL_TIME, development_rules, other_rules, what_of
+from dangjian.store.lookup import find_member, find_org
+
+_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
+
+
+#: Stages a person is "in development" at (timeline --all).
+IN_DEVELOPMENT = ("applicant", "activist", "candidate", "probationary")
+
+
+@dataclass(frozen=True)
+class Development:
+    """The facts and findings of the development rules, loaded once for a read."""
+
+    timeline: Timeline
+    findings: list[Finding]
+
+    def by_member(self) -> dict[int, list[Finding]]:
+        out: dict[int, list[Finding]] = {}
+        for f in self.findings:
+            if f.subject.type == "member":
+                out.setdefault(f.subject.id, []).append(f)
+        return out
+
+
+def _scope(orgs, org: str | None) -> tuple[frozenset[int] | None, set[int] | None]:
+    if not org:
+        return None, None
+    root = find_org(org)
+    scope = frozenset(subtree(orgs, root.id))
+    return scope, with_merge_sources(orgs, set(scope))
+
+
+def _development(rules, as_of: date, org: str | None = None, member_ids: list[int] | None = None) -> Development:
+    orgs = load_orgs()
+    scope, read_ids = _scope(orgs, org)
+    members, events = load_development(orgs, as_of, read_ids, member_ids)
+    facts = Facts(orgs=tuple(orgs), members=members, events=events, scope=scope)
+    findings = engine.check(development_rules(rules), facts, ALL_TIME, as_of)
+    return Development(Timeline(facts, as_of), findings)
+
+
+def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
+    stage = d.stage_on(as_of)
+    status = probation_status(d, as_of)
+    admitted = d.admitted_on if stage in ("probationary", "full") or status == "disqualified" else None
+    ends = d.probation_ends() if admitted is not None else None
+    days_left = (ends - as_of).days if ends is not None and status in ("in-probation", "overdue", "extended") else None
+    step: NextStep | None = next_step(d, as_of, rules)
+    by_id = {r.id: r for r in rules}
+    deadlines = [
+        {
+            "what": what_of(by_id[f.rule]) if f.rule in by_id else f.rule,
+            "date": f.date,
+            "rule": f.rule,
+            "status": f.status,
+        }
+        for f in findings
+        if f.status in ("due", "overdue")
+    ]
+    return {
+        "member": {"id": d.member.id, "name": d.member.name},
+        "org": d.member.org_name,
+        "stage": stage,
+        "admitted_on": admitted,
+        "probation_ends": ends,
+        "extension_months": d.extension_months() if admitted is not None else 0,
+        "days_left": days_left,
+        "status": status,
+        "events": [{"event": e.event, "on": e.on} for e in d.events],
+        "findings": [f.to_dict() for f in findings],
+        "next_step": step.to_dict() if step is not None else None,
+        "deadlines": deadlines,
+    }
+
+
+def timeline(
+    rules, as_of: date, ref: str | None = None, org: str | None = None, include_all: bool = False
+) -> list[dict]:
+    """One entry per probationary member (or the one named; `include_all` adds everyone in development)."""
+    member_ids = [find_member(ref).id] if ref else None
+    dev = _development(rules, as_of, org, member_ids)
+    by_member = dev.by_member()
+    wanted = ("probationary",) if not include_all else IN_DEVELOPMENT
+    entries = []
+    for d in dossiers(dev.timeline):
+        stage = d.stage_on(as_of)
+        if ref is None and (stage not in wanted or not d.still_open()):
+            continue
+        entries.append(_entry(d, as_of, by_member.get(d.member.id, []), rules))
+    if ref and not entries:
+        raise NotFoundError(f"“{ref}”不在{org}。")
+    entries.sort(
+        key=lambda e: (
+            e["org"] or "",
+            -_RANK.get(e["stage"] or "", -1),
+            e["probation_ends"] or date.max,
+            e["member"]["id"],
+        )
+    )
+    return entries
+
+
+def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[dict]:
+    """Everything dated up to as_of + within days, and everything already late, sorted by date."""
+    if not 0 <= within <= 36500:  # a century is far enough, and keeps the date arithmetic in range
+        raise InputError(f"--within 应为0到36500之间的天数，实际是{within}。")
+    horizon = as_of + timedelta(days=within)
+    root = find_org(org).id if org else None
+    window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
+    facts = load_facts(window, as_of, root)
+    by_id = {r.id: r for r in rules}
+    items = []
+
+    def add(f: Finding, what: str) -> None:
+        items.append(
+            {
+                "date": f.date,
+                "what": what,
+                "rule": f.rule,
+                "subject": f.subject.to_dict(),
+                "message": f.message,
+                "_status": f.status,
+                "_severity": f.severity,
+            }
+        )
+
+    for f in engine.check(other_rules(rules), facts, window, as_of):
+        if f.status == "due":
+            add(f, what_of(by_id[f.rule]))
+    dev_rules = development_rules(rules)
+    for f in engine.check(dev_rules, facts, ALL_TIME, as_of):
+        if f.status == "overdue" or (f.status == "due" and f.date <= horizon):
+            add(f, what_of(by_id[f.rule]))
+    gap_rule = by_id.get("activist-min-1-year")
+    if gap_rule is not None and gap_rule.enabled:
+        gap = gap_rule.duration("min_gap")
+        for d in dossiers(Timeline(facts, as_of)):
+            act = d.on("activist")
+            if act is None or d.stage_on(as_of) != "activist" or not d.still_open():
+                continue
+            ready = gap.after(act)
+            if as_of <= ready <= horizon:
+                items.append(
+                    {
+                        "date": ready,
+                        "what": "candidate",
+                        "rule": gap_rule.id,
+                        "subject": d.subject.to_dict(),
+                        "message": f"确定为入党积极分子（{format_date(act)}）将满{gap.label}，"
+                        f"{format_date(ready)}起可讨论确定为发展对象",
+                        "_status": "due",
+                        "_severity": "info",
+                    }
+                )
+    items.sort(
+        key=lambda i: (i["date"], i["subject"].get("org") or i["subject"]["name"], i["subject"]["name"], i["rule"])
+    )
+    return items
+
+
+def public_item(item: dict) -> dict:
+    """A due item with only its public keys (date, what, rule, subject, message)."""
+    return {k: v for k, v in item.items() if not k.startswith("_")}

@@ -1,0 +1,1 @@
+"""Writes: each public function is one transaction and refuses bad input before writing."""
