@@ -50,7 +50,7 @@ TARGETS = {
 
 def _dangjian() -> list[str]:
     exe = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or shutil.which("dangjian")
-    return [exe] if exe else [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
+    return [exe] if exe else [sys.executable, "-c", "import sys; from dangjian.cli.main import main; sys.exit(main())"]
 
 
 def measure(cmd: list[str], repeat: int = 1, env: dict | None = None, ok=(0, 1)) -> dict:
