@@ -180,7 +180,7 @@ def make_database(target: str) -> Database:
             f"数据库地址“{target}”有误：SQLite 地址须写成 sqlite:///文件路径（三个斜杠），"
             "两个斜杠会打开一个不保存的内存数据库。"
         )
-    from playhouse.db_url import parse  # start-up: only for server URLs, and it loads every driver it knows
+    from playhouse.db_url import parse  # start-up: only for server URLs (it loads every driver it knows)
 
     try:
         scheme = lowered.split(":", 1)[0]
@@ -192,12 +192,12 @@ def make_database(target: str) -> Database:
         raise InputError(f"数据库地址“{target}”缺少数据库名。")
     if scheme in ("postgresql", "postgres"):
         try:
-            import psycopg2  # noqa: F401  # start-up: an optional driver, checked only when asked for
+            import psycopg2  # noqa: F401  # optional: the driver is an extra, checked when a URL needs it
         except ImportError:
             raise DatabaseUnavailable("要使用 PostgreSQL，请先安装：pip install 'dangjian[postgres]'。") from None
         return PostgresqlDatabase(name, **params)
     try:
-        import pymysql  # noqa: F401  # start-up: an optional driver, checked only when asked for
+        import pymysql  # noqa: F401  # optional: the driver is an extra, checked when a URL needs it
     except ImportError:
         raise DatabaseUnavailable("要使用 MySQL/MariaDB，请先安装：pip install 'dangjian[mysql]'。") from None
     params.setdefault("charset", "utf8mb4")
@@ -247,8 +247,7 @@ def create_schema(db: pw.Database, upgrade: bool = True) -> Upgrade | None:
     if SchemaVersion.table_exists():
         if SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() == SCHEMA_VERSION:
             return None  # the common case: nothing to upgrade
-        # start-up: the migrations (and playhouse.migrate) load only when a schema is not current
-        from dangjian.store import migrations
+        from dangjian.store import migrations  # start-up: with playhouse.migrate, only for an older schema
 
         if upgrade:
             return migrations.upgrade(db)
