@@ -37,24 +37,6 @@ from dangjian.store.base import primary_key
 from dangjian.store.files import copy_sqlite, private_file
 from dangjian.store.models import MODELS, SCHEMA_VERSION, JSONText, SchemaVersion
 
-__all__ = [
-    "BackupResult",
-    "Dump",
-    "RestoreResult",
-    "backup",
-    "copy_sqlite",
-    "data_models",
-    "existing_data",
-    "from_json",
-    "read_backup",
-    "restore",
-    "row_counts",
-    "snapshot",
-    "table_rows",
-    "to_json",
-    "write_json",
-]
-
 FORMAT = "dangjian-backup"
 FORMAT_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
