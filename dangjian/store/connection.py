@@ -112,7 +112,7 @@ class Database(FitsColumns, Audited):
     dangjian_upgrade: Upgrade | None = None
 
     def write_records(self, records: list[Record]) -> None:
-        trail.write_changes(records)
+        trail.write_changes(records)  # what the transaction changed becomes one entry of the trail
 
 
 class SqliteDatabase(Database, pw.SqliteDatabase):

@@ -9,6 +9,8 @@ from dangjian.store.migrations.migration import Migration, create_tables
 
 
 def _tables() -> list[type[pw.Model]]:
+    """The two tables exactly as version 2 created them. Do not edit."""
+
     class Base(pw.Model):
         class Meta:
             legacy_table_names = False
