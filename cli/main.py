@@ -102,7 +102,7 @@ class DangjianGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import peewee as pw
 
-        from dangjian.audit import trail as audit
+        from dangjian.audit import context as audit
 
         argv = list(sys.argv[1:] if args is None else args)
         bad = _not_utf8(argv)
@@ -179,7 +179,7 @@ def command_line(argv: list[str]) -> str:
     """The command as typed, for the audit trail, without any password in a --db URL."""
     import shlex
 
-    from dangjian.store.connection import describe
+    from dangjian.store.targets import describe
 
     out, hide_next = [], False
     for arg in argv:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +33,9 @@ import peewee as pw
 from dangjian.audit import trail as audit
 from dangjian.audit.trail import jsonable
 from dangjian.errors import InputError
-from dangjian.store.connection import SCHEMA_VERSION
+from dangjian.store.base import primary_key
+from dangjian.store.files import copy_sqlite, private_file
+from dangjian.store.models import MODELS, SCHEMA_VERSION, JSONText, SchemaVersion
 
 FORMAT = "dangjian-backup"
 FORMAT_VERSION = 1
@@ -43,8 +45,6 @@ _CHUNK = 500
 
 def data_models() -> list[type[pw.Model]]:
     """Every table that holds data, parents before children."""
-    from dangjian.store.models import MODELS, SchemaVersion
-
     return [m for m in MODELS if m is not SchemaVersion]
 
 
@@ -57,8 +57,6 @@ def to_json(field: pw.Field, value: Any) -> Any:
 
 def from_json(field: pw.Field, value: Any) -> Any:
     """A JSON value back as the Python value the field expects; ValueError when it cannot be."""
-    from dangjian.store.models import JSONText
-
     if value is None:
         return None
     if isinstance(field, pw.DateTimeField):
@@ -132,43 +130,11 @@ def _check_destination(path: Path, force: bool, db: pw.Database) -> None:
         raise InputError(f"文件“{path}”已存在；要覆盖它请加 --force。")
 
 
-def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def copy_sqlite(source: str | Path, dest: str | Path) -> None:
-    """Copy a live SQLite database with the online backup API into a file readable by its owner only.
-
-    It reads through a connection of its own, so it works even while this program
-    holds the write lock (WAL lets readers in). The copy is written beside `dest`
-    and renamed, so `dest` is either complete or untouched.
-    """
-    dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".part")
-    _private_file(tmp)
-    try:
-        src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True, timeout=30)
-        try:
-            out = sqlite3.connect(str(tmp))
-            try:
-                src.backup(out)
-                out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                out.close()
-        finally:
-            src.close()
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_json(db: pw.Database, path: str | Path) -> dict[str, int]:
     """Dump every data table to `path` as JSON, row by row; returns the row counts."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
-    _private_file(tmp)
+    private_file(tmp)
     counts: dict[str, int] = {}
     try:
         with open(tmp, "w", encoding="utf-8") as out, _read_snapshot(db):
@@ -243,7 +209,7 @@ class Dump:
     schema_version: int
     tables: dict[str, tuple[list[str], Iterable[list]]]
     raw: bool = False  # values as a SQLite file stores them (else as the JSON dump writes them)
-    close: Any = None
+    close: Callable[[], None] | None = None
 
 
 def _bad(path: Path, why: str) -> InputError:
@@ -311,7 +277,7 @@ def _read_sqlite(path: Path) -> Dump:
     if not isinstance(version, int):
         conn.close()
         raise _bad(path, "其中没有结构版本")
-    tables = {}
+    tables: dict[str, tuple[list[str], Iterable[list]]] = {}
     for name in sorted(names - {"schema_version"}):
         if name.startswith("sqlite_"):
             continue
@@ -368,7 +334,7 @@ def _restore(db: pw.Database, dump: Dump, force: bool) -> RestoreResult:
         unknown = [c for c in columns if c not in model._meta.columns]
         if unknown:
             raise InputError(f"备份中表“{name}”的列“{unknown[0]}”本程序不认识，无法恢复。")
-        pk = model._meta.primary_key.column_name
+        pk = primary_key(model).column_name
         if pk not in columns:
             raise InputError(f"备份中表“{name}”缺少编号列“{pk}”，无法恢复。")
     counts: dict[str, int] = {}
@@ -427,7 +393,7 @@ def _load(model: type[pw.Model], columns: list[str], rows: Iterable[list], raw: 
         for i, f in enumerate(fields)
         if isinstance(f, pw.ForeignKeyField) and order.get(f.rel_model, -1) >= order[model] and f.null
     ]
-    pk_index = columns.index(model._meta.primary_key.column_name)
+    pk_index = columns.index(primary_key(model).column_name)
     later: dict[tuple[int, Any], list] = {}
     n = 0
     batch: list[list] = []
@@ -454,7 +420,7 @@ def _load(model: type[pw.Model], columns: list[str], rows: Iterable[list], raw: 
         if len(batch) >= _CHUNK:
             flush()
     flush()
-    pk = model._meta.primary_key
+    pk = primary_key(model)
     for (i, value), ids in later.items():
         for start in range(0, len(ids), _CHUNK):
             model.update({fields[i]: value}).where(pk.in_(ids[start : start + _CHUNK])).execute()

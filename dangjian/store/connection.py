@@ -1,23 +1,31 @@
 """Opening the database: a SQLite path, or a sqlite:///, postgresql:// or mysql:// URL.
 
-`database` is a proxy the models are bound to; `open_database` initialises it,
-creates the schema on first use and records its version.
+`database` (from `store.base`) is the proxy the models are bound to; `open_database`
+initialises it, creates the schema on first use and records its version, or upgrades
+an older one. The database classes built here check text lengths and keep the audit
+trail (`audit.capture`, writing through `audit.trail`) on every backend alike.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from dangjian.audit.trail import Audited
+from dangjian.audit import trail
+from dangjian.audit.capture import Audited, Record
 from dangjian.errors import DatabaseUnavailable, InputError
+from dangjian.store.base import DatabaseMixin, database
+from dangjian.store.models import MODELS, SCHEMA_VERSION, SchemaVersion
+from dangjian.store.peewee_internals import insert_columns, insert_rows, update_values
+from dangjian.store.targets import describe
 
-database = pw.DatabaseProxy()
+if TYPE_CHECKING:
+    from dangjian.store.migrations import Upgrade
 
-#: The schema version this code writes; older databases are upgraded by migrations.py.
-SCHEMA_VERSION = 2
 
 #: Seconds a writer waits for another program's write to finish before giving up.
 SQLITE_BUSY_TIMEOUT = 10.0
@@ -41,34 +49,26 @@ _TEXT_LABELS = {
 }
 
 
-class FitsColumns:
+class FitsColumns(DatabaseMixin):
     """Refuse text longer than its column before writing it, the same way on every backend
     (SQLite would keep it, PostgreSQL fail with a database error, MySQL cut it short)."""
 
-    def execute(self, query, **options):
+    def execute(self, query: Any, **options: Any) -> Any:
         if isinstance(query, (pw.ModelInsert, pw.ModelUpdate)):
             _check_lengths(query)
         return super().execute(query, **options)
 
 
-def _check_lengths(query) -> None:
+def _check_lengths(query: pw.ModelInsert | pw.ModelUpdate) -> None:
     model = query.model
     limits = _char_limits(model)
     if not limits:
         return
-    data = query._update if isinstance(query, pw.ModelUpdate) else query._insert
-    if isinstance(data, dict):
-        rows = [data]
-    elif isinstance(data, (list, tuple)):
-        rows = data
-    elif isinstance(data, (pw.Node, pw.SelectBase)) or data is None:
-        return
-    else:  # a generator: keep it replayable for the insert itself
-        rows = query._insert = list(data)
+    rows = [update_values(query)] if isinstance(query, pw.ModelUpdate) else insert_rows(query)
     if not rows:
         return
     first = rows[0]
-    if isinstance(first, dict):
+    if isinstance(first, Mapping):
         # bulk rows share their keys: find the text columns once, then look only at those
         keys = [(k, limits[f]) for k in first if (f := _field_of(model, k)) in limits]
         for row in rows:
@@ -79,7 +79,7 @@ def _check_lengths(query) -> None:
                 if v.__class__ is str and len(v) > n:
                     _too_long(model, _field_of(model, k), v, n)
     else:
-        columns = getattr(query, "_columns", None) or query.get_default_columns()
+        columns = insert_columns(query)
         at = [(i, limits[f]) for i, c in enumerate(columns) if (f := _field_of(model, c)) in limits]
         for row in rows:
             for i, n in at:
@@ -88,39 +88,50 @@ def _check_lengths(query) -> None:
                     _too_long(model, _field_of(model, columns[i]), v, n)
 
 
-def _char_limits(model) -> dict:
+def _char_limits(model: type[pw.Model]) -> dict[pw.Field, int]:
     return {f: f.max_length for f in model._meta.sorted_fields if isinstance(f, pw.CharField) and f.max_length}
 
 
-def _field_of(model, key):
+def _field_of(model: type[pw.Model], key: Any) -> pw.Field | None:
     if isinstance(key, pw.Field):
         return key
     return model._meta.fields.get(key) or model._meta.columns.get(key)
 
 
-def _too_long(model, f, value: str, limit: int) -> None:
+def _too_long(model: type[pw.Model], f: pw.Field | None, value: str, limit: int) -> None:
+    assert f is not None  # found among the model's text fields by the caller
     label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
     shown = value if len(value) <= 20 else value[:20] + "…"
     raise InputError(f"{label}“{shown}”太长：最多{limit}个字，现有{len(value)}个字。")
 
 
-class SqliteDatabase(FitsColumns, Audited, pw.SqliteDatabase):
+class Database(FitsColumns, Audited):
+    """What every backend's database does here: the length check, then the audit capture."""
+
+    #: What `open_database` did to an older schema (None when nothing was to be done).
+    dangjian_upgrade: Upgrade | None = None
+
+    def write_records(self, records: list[Record]) -> None:
+        trail.write_changes(records)  # what the transaction changed becomes one entry of the trail
+
+
+class SqliteDatabase(Database, pw.SqliteDatabase):
     """SQLite with the audit trail; every transaction takes the write lock when it begins,
     so two writers queue up instead of failing halfway."""
 
 
-class PostgresqlDatabase(FitsColumns, Audited, pw.PostgresqlDatabase):
+class PostgresqlDatabase(Database, pw.PostgresqlDatabase):
     """PostgreSQL with the audit trail."""
 
 
-class MySQLDatabase(FitsColumns, Audited, pw.MySQLDatabase):
+class MySQLDatabase(Database, pw.MySQLDatabase):
     """MySQL/MariaDB with the audit trail."""
 
 
 _URL_SCHEMES = ("sqlite:", "postgresql:", "postgres:", "mysql:", "mariadb:")
 
 
-def _sqlite(path: str) -> pw.SqliteDatabase:
+def _sqlite(path: str) -> SqliteDatabase:
     p = Path(path).expanduser()
     if p.is_dir():
         raise InputError(f"数据库路径“{path}”是一个目录，请给出文件名。")
@@ -148,7 +159,7 @@ def _sqlite(path: str) -> pw.SqliteDatabase:
     )
 
 
-def make_database(target: str) -> pw.Database:
+def make_database(target: str) -> Database:
     """Build (but do not connect) the peewee database for a path or URL."""
     target = (target or "").strip()
     if not target:
@@ -169,7 +180,7 @@ def make_database(target: str) -> pw.Database:
             f"数据库地址“{target}”有误：SQLite 地址须写成 sqlite:///文件路径（三个斜杠），"
             "两个斜杠会打开一个不保存的内存数据库。"
         )
-    from playhouse.db_url import parse
+    from playhouse.db_url import parse  # start-up: only for server URLs (it loads every driver it knows)
 
     try:
         scheme = lowered.split(":", 1)[0]
@@ -181,29 +192,19 @@ def make_database(target: str) -> pw.Database:
         raise InputError(f"数据库地址“{target}”缺少数据库名。")
     if scheme in ("postgresql", "postgres"):
         try:
-            import psycopg2  # noqa: F401
+            import psycopg2  # noqa: F401  # optional: the driver is an extra, checked when a URL needs it
         except ImportError:
             raise DatabaseUnavailable("要使用 PostgreSQL，请先安装：pip install 'dangjian[postgres]'。") from None
         return PostgresqlDatabase(name, **params)
     try:
-        import pymysql  # noqa: F401
+        import pymysql  # noqa: F401  # optional: the driver is an extra, checked when a URL needs it
     except ImportError:
         raise DatabaseUnavailable("要使用 MySQL/MariaDB，请先安装：pip install 'dangjian[mysql]'。") from None
     params.setdefault("charset", "utf8mb4")
     return MySQLDatabase(name, **params)
 
 
-def describe(target: str) -> str:
-    """The target without any password, for messages."""
-    if "://" in target and "@" in target:
-        scheme, rest = target.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return target
-
-
-def open_database(target: str, create: bool = True, upgrade: bool = True) -> pw.Database:
+def open_database(target: str, create: bool = True, upgrade: bool = True) -> Database:
     """Open a SQLite path or a sqlite:///, postgresql://, mysql:// URL and bind the models.
 
     The schema is created on first use and its version recorded; an older schema is
@@ -235,24 +236,23 @@ def _reason(exc: Exception) -> str:
 
 
 def _table_options(db: pw.Database) -> None:
-    from dangjian.store.models import MODELS
-
     settings = ["DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"] if isinstance(db, pw.MySQLDatabase) else []
     for model in MODELS:
         model._meta.table_settings = settings
 
 
-def create_schema(db: pw.Database, upgrade: bool = True):
+def create_schema(db: pw.Database, upgrade: bool = True) -> Upgrade | None:
     """Create the tables of a new database; upgrade an older one (returns what was done)."""
-    from dangjian.store.models import MODELS, SchemaVersion
-
     _table_options(db)
     if SchemaVersion.table_exists():
         if SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() == SCHEMA_VERSION:
-            return None  # the common case: nothing to upgrade, no need to load the migrations
-        from dangjian.store import migrations
+            return None  # the common case: nothing to upgrade
+        from dangjian.store import migrations  # start-up: with playhouse.migrate, only for an older schema
 
-        return migrations.upgrade(db) if upgrade else migrations.check_version(db)
+        if upgrade:
+            return migrations.upgrade(db)
+        migrations.check_version(db)
+        return None
     with db.atomic():
         if not SchemaVersion.table_exists():  # another program may have just created it
             db.create_tables(MODELS)
@@ -262,16 +262,12 @@ def create_schema(db: pw.Database, upgrade: bool = True):
 
 def drop_schema(db: pw.Database) -> None:
     """Drop every table of ours (tests and `demo` use it on their own databases)."""
-    from dangjian.store.models import MODELS
-
     db.drop_tables(list(reversed(MODELS)), safe=True)
 
 
 def schema_version() -> int | None:
-    from dangjian.store.models import SchemaVersion
-
-    row = SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar()
-    return row
+    version: int | None = SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar()
+    return version
 
 
 def close_database() -> None:
