@@ -159,3 +159,16 @@ def test_the_length_check_sees_text_in_every_shape_of_query(db, shape):
     ):
         q.execute()
     assert [o.name for o in Organization.select()] == ([] if shape != "update" else ["支部"])
+
+
+def test_past_the_detailed_rows_only_the_rows_own_ids_are_logged_as_inserted(db):
+    """An org row names another org (its parent): that id is a link, not a row of the insert."""
+    with audit.context("test", user="组织员", host="h"):
+        with database.atomic():
+            parent = Organization.insert(name="党委", kind="committee").execute()
+        with database.atomic():
+            rows = [{"id": 100 + i, "name": f"支部{i}", "kind": "branch", "parent": parent} for i in range(60)]
+            Organization.insert_many(rows).execute()
+    (change,) = AuditEntry.select().order_by(AuditEntry.id.desc()).get().changes["changes"]
+    assert change["count"] == 60
+    assert change["ids"] == [100 + i for i in range(60)]

@@ -135,25 +135,25 @@ def _note_bulk(rec: Record, model: type[pw.Model], rows: Sequence[Any], columns:
     }
     pk = primary_key(model)
     wanted[pk] = rec.entity
-    keys: list[tuple[Any, str]]
+    keys: list[tuple[Any, str, bool]]
     get: Callable[[Any, Any], Any]
     first = rows[0]
+    # (key, entity it refers to, whether it is the row's own id); fields compare by identity:
+    # `==` on a peewee field builds an expression, which is always true
     if isinstance(first, Mapping):
-        keys = [(k, wanted[f]) for k in first if (f := _field(model, k)) in wanted]
+        keys = [(k, wanted[f], f is pk) for k in first if (f := _field(model, k)) in wanted]
         get = lambda row, k: row.get(k)  # noqa: E731
     else:
-        keys = [(i, wanted[f]) for i, c in enumerate(columns) if (f := _field(model, c)) in wanted]
+        keys = [(i, wanted[f], f is pk) for i, c in enumerate(columns) if (f := _field(model, c)) in wanted]
         get = lambda row, i: row[i]  # noqa: E731
-    own_keys = (pk, pk.name, pk.column_name)
-    sets = {entity: rec.refs.setdefault(entity, set()) for _, entity in keys if entity in LINKED}
-    own = rec.entity
+    sets = {entity: rec.refs.setdefault(entity, set()) for _, entity, _ in keys if entity in LINKED}
     for row in rows:
-        for k, entity in keys:
+        for k, entity, is_own in keys:
             value = get(row, k)
             if isinstance(value, pw.Model):
                 value = value.get_id()
             if value is not None:
-                if entity == own and k in own_keys:
+                if is_own:
                     rec.ids.append(value)
                 if entity in sets:
                     sets[entity].add(value)
