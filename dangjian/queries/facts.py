@@ -36,12 +36,12 @@ def _rows(query, date_columns: tuple[int, ...] = ()) -> list[tuple]:
     iso = date.fromisoformat
 
     def fix(row: tuple) -> tuple:
-        row = list(row)
+        values = list(row)
         for i in date_columns:
-            v = row[i]
+            v = values[i]
             if isinstance(v, str):
-                row[i] = iso(v[:10])
-        return tuple(row)
+                values[i] = iso(v[:10])
+        return tuple(values)
 
     return [fix(r) for r in rows]
 
