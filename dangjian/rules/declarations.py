@@ -68,11 +68,11 @@ class Param:
             if not isinstance(value, list):
                 return f"应为{_TYPE_NAMES[list]}，实际是“{value}”"
             bad = next((x for x in _leaves(value) if self.choices is not None and x not in self.choices), None)
-            return None if bad is None else f"中的“{bad}”不是可用的值，可用：{'、'.join(self.choices or ())}"
+            return None if bad is None else f"中的“{bad}”不是可用的值，应为{choices_text(self.choices or ())}之一"
         if not isinstance(value, self.type):
             return f"应为{_TYPE_NAMES.get(self.type, self.type.__name__)}，实际是“{value}”"
         if self.choices is not None and value not in self.choices:
-            return f"应为{'、'.join(self.choices)}之一，实际是“{value}”"
+            return f"应为{choices_text(self.choices)}之一，实际是“{value}”"
         return None
 
     def resolve(self, value: Any) -> Any:
@@ -80,6 +80,13 @@ class Param:
         if self.type is Duration and isinstance(value, str):
             return parse_duration(value)
         return value
+
+
+def choices_text(choices: tuple[str, ...]) -> str:
+    """“ error、warning 或 info ” for a sentence (spaced, as ASCII words in Chinese text are)."""
+    if len(choices) == 1:
+        return f" {choices[0]} "
+    return f" {'、'.join(choices[:-1])} 或 {choices[-1]} "
 
 
 def _leaves(value: Any) -> Iterable[Any]:

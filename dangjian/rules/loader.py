@@ -19,7 +19,7 @@ from typing import Any
 
 from dangjian.errors import RulesError
 from dangjian.io.userfiles import read_toml
-from dangjian.rules.declarations import SEVERITIES, Param
+from dangjian.rules.declarations import SEVERITIES, Param, choices_text
 from dangjian.rules.registry import FAMILIES, Family
 
 #: The keys of a rule's table in a shipped file; `config` and `params` are declared by its family.
@@ -144,7 +144,7 @@ def rule_from_table(rule_id: str, table: Any, origin: str) -> Rule:
         if not isinstance(table[key], str) or not table[key].strip():
             raise RulesError(f"{where}“{key}”应为文字。")
     if table["severity"] not in SEVERITIES:
-        raise RulesError(f"{where}“severity”应为 error、warning 或 info 之一。")
+        raise RulesError(f"{where}“severity”应为{choices_text(SEVERITIES)}之一，实际是“{table['severity']}”。")
     for key in ("effective_from", "effective_until"):
         if key in table and not isinstance(table[key], date):
             raise RulesError(f"{where}“{key}”应为日期（如 2018-10-28），实际是“{table[key]}”。")
@@ -199,8 +199,16 @@ def apply_overrides(rules: RuleSet, overrides: dict[str, Any], origin: str) -> R
                 changes["enabled"] = value
             elif key == "severity":
                 if value not in SEVERITIES:
-                    raise RulesError(f"{where}应为 error、warning 或 info 之一，实际是“{value}”。")
+                    raise RulesError(f"{where}应为{choices_text(SEVERITIES)}之一，实际是“{value}”。")
                 changes["severity"] = value
+            elif key == "family":
+                settable = "、".join(["enabled", "severity", *declared])
+                if value not in FAMILIES:
+                    raise RulesError(
+                        f"{where}“{value}”不是已知的规则类型；规则类型由内置规则决定，本地规则文件不能修改"
+                        f"（可设置：{settable}）。"
+                    )
+                raise RulesError(f"{where}是内置规则的类型，本地规则文件不能修改（可设置：{settable}）。")
             elif key in declared:
                 _check_value(where, declared[key], value)
                 params[key] = value
