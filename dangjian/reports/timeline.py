@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError, NotFoundError
@@ -173,7 +174,7 @@ def due_items(
     window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
     facts = replace(load_facts(window, as_of, root), calendar=_calendar(calendar))
     by_id = {r.id: r for r in rules}
-    items = []
+    items: list[dict[str, Any]] = []
 
     def add(f: Finding, what: str) -> None:
         items.append(

@@ -8,9 +8,10 @@ about a member, used by the development families, by planning and by the service
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,13 +24,15 @@ if TYPE_CHECKING:
     from dangjian.rules.loader import Rule
 
 #: Events that move a person to a stage.
-STAGE_OF_EVENT = {
-    "applied": "applicant",
-    "activist": "activist",
-    "candidate": "candidate",
-    "admitted": "probationary",
-    "converted": "full",
-}
+STAGE_OF_EVENT: Mapping[str, str] = MappingProxyType(
+    {
+        "applied": "applicant",
+        "activist": "activist",
+        "candidate": "candidate",
+        "admitted": "probationary",
+        "converted": "full",
+    }
+)
 STAGE_ORDER = ("applicant", "activist", "candidate", "probationary", "full")
 _RANK = {s: i + 1 for i, s in enumerate(STAGE_ORDER)}
 #: The branch meeting's decisions at the end of probation.
@@ -56,7 +59,7 @@ def label(event: str) -> str:
     return EVENTS.label(event)
 
 
-def as_date(value) -> date | None:
+def as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
@@ -65,7 +68,7 @@ def as_date(value) -> date | None:
         return None
 
 
-def number(value) -> float:
+def number(value: Any) -> float:
     try:
         return float(value or 0)
     except (TypeError, ValueError):
@@ -116,7 +119,8 @@ class Dossier:
     def probation_ends(self, until: date | None = None) -> date | None:
         """probation_ends counting the extensions decided by `until` (all of them by default)."""
         if until is None and "_ends" in self.__dict__:
-            return self.__dict__["_ends"]
+            cached: date | None = self.__dict__["_ends"]
+            return cached
         admitted = self.admitted_on
         ends = None if admitted is None else probation_end(admitted, self.extension_months(until))
         if until is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 #: Statuses that make `check` exit 1 when the finding's severity is error.
 FAILING_STATUSES = frozenset({"missed", "violated", "overdue"})
@@ -20,8 +21,8 @@ class Subject:
     name: str
     org: str | None = None  # the branch's name, for a group or member
 
-    def to_dict(self) -> dict:
-        d = {"type": self.type, "id": self.id, "name": self.name}
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"type": self.type, "id": self.id, "name": self.name}
         if self.type != "org":
             d["org"] = self.org
         return d
@@ -45,7 +46,7 @@ class Finding:
     def failing(self) -> bool:
         return self.severity == "error" and self.status in FAILING_STATUSES
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "severity": self.severity,
