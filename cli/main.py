@@ -31,6 +31,9 @@ class App:
     target: str | None = None
     rules_file: str | None = None
     show_private: bool = False
+    holidays_file: str | None = None
+    #: what the rules said about how they counted (e.g. working days guessed), told once at the end
+    notes: list[str] = field(default_factory=list)
     _opened: bool = field(default=False, repr=False)
 
     @functools.cached_property
@@ -54,6 +57,17 @@ class App:
         from dangjian.rules.loader import load_rules
 
         return load_rules(self.rules_file)
+
+    @functools.cached_property
+    def calendar(self):
+        """The work calendar for 公示 periods: the official one, with the --holidays file's years."""
+        from dangjian.io.holidays import load_calendar
+
+        return load_calendar(self.holidays_file)
+
+    def note(self, notes) -> None:
+        """Keep the notes of a result, to be told once when the command ends."""
+        self.notes.extend(n for n in notes if n not in self.notes)
 
     def close(self) -> None:
         if self._opened:
@@ -304,21 +318,15 @@ def cli(
       dangjian session add --org 机关第一党支部 --kind 党员大会 --on 2021年3月5日 --all-present
       dangjian check --year 2021
     """
-    app = App(target=target, rules_file=rules_file, show_private=show_private)
+    app = App(target=target, rules_file=rules_file, show_private=show_private, holidays_file=holidays_file)
     ctx.obj = app
     ctx.call_on_close(app.close)
-    from dangjian.domain import workdays
-
-    workdays.configure(holidays_file)
-    ctx.call_on_close(_workday_note)
+    ctx.call_on_close(functools.partial(_tell_notes, app))
 
 
-def _workday_note() -> None:
-    """Say once, on stderr, which years' working days were counted Monday to Friday."""
-    from dangjian.domain import workdays
-
-    note = workdays.fallback_note()
-    if note:
+def _tell_notes(app: App) -> None:
+    """Say once, on stderr, what the rules noted (which years' working days were counted Monday to Friday)."""
+    for note in app.notes:
         click.echo(note, err=True)
 
 

@@ -9,19 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangjian.periods import periods_between
-from dangjian.rules.engine import (
-    FAMILIES,
-    Facts,
-    GroupFact,
-    MembershipFact,
-    OrgFact,
-    SessionFact,
-    Window,
-    check,
-    exit_status,
-    summarize,
-)
+from dangjian.rules.engine import check
+from dangjian.rules.facts import Facts, GroupFact, MembershipFact, OrgFact, SessionFact, Window
+from dangjian.rules.findings import exit_status, summarize
 from dangjian.rules.loader import builtin_rules
+from dangjian.rules.registry import FAMILIES
 
 RULES = builtin_rules()
 Y2021 = Window(date(2021, 1, 1), date(2021, 12, 31))

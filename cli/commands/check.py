@@ -8,7 +8,7 @@ from dangjian.cli.main import DATE, FORMAT_OPTION, App, as_of_option, pass_app, 
 from dangjian.cli.output import Column, render
 from dangjian.periods import format_date
 from dangjian.reports.compliance import make_window, run_check
-from dangjian.rules.engine import exit_status, summarize
+from dangjian.rules.findings import exit_status, summarize
 from dangjian.vocab import FINDING_STATUSES, SEVERITIES
 
 FINDING_COLUMNS = [
@@ -102,7 +102,8 @@ def check(app: App, org_ref, year, start, end, as_of, fmt) -> None:
     window = make_window(as_of, year, start, end)
     rules = app.rules
     app.db
-    result = run_check(rules, as_of, window, org_ref)
+    result = run_check(rules, as_of, window, org_ref, calendar=app.calendar)
+    app.note(result.notes)
     echo_check(result, fmt)
     click.get_current_context().exit(exit_status(result.findings))
 

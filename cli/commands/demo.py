@@ -59,7 +59,8 @@ def demo(app, target, fmt) -> None:
             create_schema(db)
         with database.atomic():
             build_demo()
-        result = run_check(app.rules, AS_OF, make_window(AS_OF, year=YEAR))
+        result = run_check(app.rules, AS_OF, make_window(AS_OF, year=YEAR), calendar=app.calendar)
+        app.note(result.notes)
     finally:
         close_database()
     if fmt == "table":

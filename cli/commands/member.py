@@ -274,6 +274,7 @@ def member_record(
         on,
         as_of=today(),
         rules=rules,
+        calendar=app.calendar,
         months=months,
         days=days,
         hours=hours,
@@ -303,6 +304,7 @@ def member_record(
         click.echo(text + "。")
     for f in r.warnings:
         click.echo(f"警告：违反规则 {f.rule}：{f.message}（{f.source}）", err=True)
+    app.note(r.notes)
 
 
 COMMANDS = [member]

@@ -163,7 +163,7 @@ def timeline(app: App, ref, org_ref, include_all, as_of, fmt) -> None:
     as_of = as_of or today()
     rules = app.rules
     app.db
-    entries = build(rules, as_of, ref=ref, org=org_ref, include_all=include_all)
+    entries = build(rules, as_of, ref=ref, org=org_ref, include_all=include_all, calendar=app.calendar, notes=app.notes)
     if fmt == "json":
         click.echo(render("json", [], [], json_data=entries))
         return
@@ -230,7 +230,7 @@ def due(app: App, within, org_ref, as_of, fmt) -> None:
     as_of = as_of or today()
     rules = app.rules
     app.db
-    items = due_items(rules, as_of, within=within, org=org_ref)
+    items = due_items(rules, as_of, within=within, org=org_ref, calendar=app.calendar, notes=app.notes)
     if fmt == "json":
         click.echo(render("json", [], [], json_data=[public_item(i) for i in items]))
         return

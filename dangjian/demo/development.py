@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dangjian.rules.engine import MembershipFact, is_on_roster
+from dangjian.rules.asof import is_on_roster
+from dangjian.rules.facts import MembershipFact
 from dangjian.services import development, members
 from dangjian.store.lookup import find_member, find_org
 from dangjian.store.models import Attendance, Member, Session, SessionKind

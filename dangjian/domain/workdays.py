@@ -1,11 +1,11 @@
-"""Working days (工作日) for 公示 periods, by the official holiday calendar.
+"""Working days (工作日) for 公示 periods: a pure value built from the official schedules.
 
-For each year the schedule comes from, in order: a user's schedule file
-(`--holidays FILE` / `DANGJIAN_HOLIDAYS`), the `chinese-calendar` package
-(holidays and 调休 make-up working days, imported only when first needed), and
-for a year neither knows, Monday to Friday. A year that fell back to Monday to
-Friday is remembered in `WorkCalendar.guessed_years`, so the command line can
-say so once. Never prints and never reads the clock.
+A `WorkCalendar` holds, for each year it knows, the official arrangement (holidays on
+weekdays and 调休 weekend days worked); a year it does not know is counted Monday to
+Friday, and `guessed_years` tells which years a count had to guess, so the caller can
+say so (`fallback_note`). It never changes once built, never reads a file or a package
+(`dangjian.io.holidays` builds it from the `chinese-calendar` data and a user's
+schedule file), never prints and never reads the clock.
 
 A schedule file is TOML with one table per year:
 
@@ -16,13 +16,13 @@ A schedule file is TOML with one table per year:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from dangjian.errors import InputError
-from dangjian.io.userfiles import read_toml
 from dangjian.periods import parse_date
 
 
@@ -34,35 +34,19 @@ class YearSchedule:
     workdays: frozenset[date] = frozenset()
 
 
+@dataclass(frozen=True)
 class WorkCalendar:
-    """Answers whether a day is a working day; remembers the years it had to guess."""
+    """Whether a day is a working day, by the schedules of the years it knows."""
 
-    def __init__(
-        self, schedules: dict[int, YearSchedule] | None = None, use_package: bool = True, source: str | None = None
-    ):
-        self.schedules = dict(schedules or {})
-        self.use_package = use_package
-        self.source = source
-        self.guessed_years: set[int] = set()
-        self.package_missing = False
-        self._package: Any = None
+    schedules: Mapping[int, YearSchedule] = field(default_factory=dict)
+    #: the chinese-calendar package was not installed, so only a user's schedules are known
+    package_missing: bool = False
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> WorkCalendar:
-        return cls(load_schedules(path), source=str(path))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schedules", MappingProxyType(dict(self.schedules)))
 
-    def _calendar_package(self) -> Any:
-        if not self.use_package:
-            return None
-        if self._package is None:
-            try:
-                import chinese_calendar  # imported here: it is only needed for 公示 periods
-            except ImportError:
-                self.package_missing = True
-                self._package = False
-            else:
-                self._package = chinese_calendar
-        return self._package or None
+    def knows(self, year: int) -> bool:
+        return year in self.schedules
 
     def is_workday(self, d: date) -> bool:
         schedule = self.schedules.get(d.year)
@@ -71,14 +55,6 @@ class WorkCalendar:
                 return True
             if d in schedule.holidays:
                 return False
-            return d.weekday() < 5
-        package = self._calendar_package()
-        if package is not None:
-            try:
-                return bool(package.is_workday(d))
-            except NotImplementedError:  # a year the package has no data for
-                pass
-        self.guessed_years.add(d.year)
         return d.weekday() < 5
 
     def count(self, start: date, end: date) -> int:
@@ -91,16 +67,27 @@ class WorkCalendar:
             d += timedelta(days=1)
         return n
 
-    def note(self) -> str | None:
-        """One sentence about the years counted Monday to Friday, or None."""
-        if not self.guessed_years:
+    def guessed_years(self, start: date, end: date) -> frozenset[int]:
+        """The years that `count(start, end)` counts Monday to Friday for want of a schedule."""
+        if end < start:
+            return frozenset()
+        return frozenset(y for y in range(start.year, end.year + 1) if not self.knows(y))
+
+    def fallback_note(self, years: Iterable[int]) -> str | None:
+        """One sentence about the years counted Monday to Friday, or None when there are none."""
+        known = sorted(set(years))
+        if not known:
             return None
-        years = "、".join(f"{y}年" for y in sorted(self.guessed_years))
-        why = "未安装 chinese-calendar" if self.package_missing else "chinese-calendar 还没有" + years + "的节假日安排"
+        text = "、".join(f"{y}年" for y in known)
+        why = "未安装 chinese-calendar" if self.package_missing else "chinese-calendar 还没有" + text + "的节假日安排"
         return (
-            f"注意：{why}，{years}的工作日按周一至周五计算；"
+            f"注意：{why}，{text}的工作日按周一至周五计算；"
             "可用 --holidays 文件（或 DANGJIAN_HOLIDAYS）提供当年的官方放假和调休安排。"
         )
+
+    def with_schedules(self, schedules: Mapping[int, YearSchedule]) -> WorkCalendar:
+        """This calendar with `schedules` deciding the years they name."""
+        return WorkCalendar({**self.schedules, **schedules}, self.package_missing)
 
 
 def _dates(value: Any, where: str, year: int) -> frozenset[date]:
@@ -142,33 +129,3 @@ def parse_schedules(data: dict[str, Any], origin: str) -> dict[int, YearSchedule
             raise InputError(f"节假日文件 {origin} 中 {both[0].isoformat()} 既列为放假又列为上班。")
         out[year] = YearSchedule(holidays, workdays)
     return out
-
-
-def load_schedules(path: str | Path) -> dict[int, YearSchedule]:
-    data = read_toml(path, "节假日文件")
-    return parse_schedules(data, str(path))
-
-
-# The calendar used when facts carry none: configured once per command by the CLI.
-_configured: str | None = None
-_current: WorkCalendar | None = None
-
-
-def configure(path: str | Path | None) -> None:
-    """Use the schedule file at `path` (or none) from now on; it is read when first needed."""
-    global _configured, _current
-    _configured = str(path) if path else None
-    _current = None
-
-
-def current() -> WorkCalendar:
-    """The configured calendar (reading the schedule file on first use)."""
-    global _current
-    if _current is None:
-        _current = WorkCalendar.from_file(_configured) if _configured else WorkCalendar()
-    return _current
-
-
-def fallback_note() -> str | None:
-    """The note about guessed years of the configured calendar, if it was used and guessed."""
-    return _current.note() if _current is not None else None

@@ -15,7 +15,7 @@ from datetime import date
 import peewee as pw
 from dateutil.relativedelta import relativedelta
 
-from dangjian.rules.engine import EventFact, Facts, GroupFact, MemberFact, MembershipFact, OrgFact, SessionFact, Window
+from dangjian.rules.facts import EventFact, Facts, GroupFact, MemberFact, MembershipFact, OrgFact, SessionFact, Window
 from dangjian.store.models import Member, MemberEvent, Membership, Organization, PartyGroup, Session, SessionKind
 
 #: How far outside the window facts are read: a year period ending in the window

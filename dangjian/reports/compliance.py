@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError
+from dangjian.io.holidays import official_calendar
 from dangjian.periods import format_date
 from dangjian.queries.facts import load_facts
-from dangjian.rules.engine import Finding, Window, check, summarize
+from dangjian.rules.engine import evaluate
+from dangjian.rules.facts import Window
+from dangjian.rules.findings import Finding, summarize
 from dangjian.rules.loader import RuleSet
 from dangjian.store.lookup import find_org
 
@@ -18,6 +22,8 @@ class CheckResult:
     as_of: date
     window: Window
     findings: list[Finding]
+    #: sentences about how the check counted (years whose working days were guessed); not in the JSON
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -46,7 +52,11 @@ def make_window(as_of: date, year: int | None = None, start: date | None = None,
     return Window(start, end)
 
 
-def run_check(rules: RuleSet, as_of: date, window: Window, org: str | None = None) -> CheckResult:
+def run_check(
+    rules: RuleSet, as_of: date, window: Window, org: str | None = None, calendar: WorkCalendar | None = None
+) -> CheckResult:
+    """The check of `window` seen from `as_of`; working days by `calendar` (the official one by default)."""
     root = find_org(org).id if org else None
-    facts = load_facts(window, as_of, root)
-    return CheckResult(as_of, window, check(rules, facts, window, as_of))
+    facts = replace(load_facts(window, as_of, root), calendar=calendar if calendar is not None else official_calendar())
+    outcome = evaluate(rules, facts, window, as_of)
+    return CheckResult(as_of, window, outcome.findings, outcome.notes)

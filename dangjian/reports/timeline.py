@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
+from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError, NotFoundError
-from dangjian.periods import format_date
+from dangjian.io.holidays import official_calendar
 from dangjian.queries.facts import load_development, load_facts, load_orgs, subtree, with_merge_sources
-from dangjian.rules import engine
-from dangjian.rules.engine import Facts, Finding, Timeline, Window
-from dangjian.rules.families.development import STAGE_ORDER, Dossier, NextStep, dossiers, next_step, probation_status
-from dangjian.rules.planning import ALL_TIME, development_rules, other_rules, what_of
+from dangjian.rules.asof import Timeline
+from dangjian.rules.dossier import STAGE_ORDER, Dossier, dossiers
+from dangjian.rules.engine import evaluate
+from dangjian.rules.facts import Facts, Window
+from dangjian.rules.findings import Finding
+from dangjian.rules.planning import (
+    ALL_TIME,
+    NextStep,
+    development_rules,
+    next_step,
+    openings,
+    other_rules,
+    probation_status,
+    what_of,
+)
 from dangjian.store.lookup import find_member, find_org
 
 _RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
@@ -44,13 +57,31 @@ def _scope(orgs, org: str | None) -> tuple[frozenset[int] | None, set[int] | Non
     return scope, with_merge_sources(orgs, set(scope))
 
 
-def _development(rules, as_of: date, org: str | None = None, member_ids: list[int] | None = None) -> Development:
+def _development(
+    rules,
+    as_of: date,
+    org: str | None = None,
+    member_ids: list[int] | None = None,
+    calendar: WorkCalendar | None = None,
+    notes: list[str] | None = None,
+) -> Development:
     orgs = load_orgs()
     scope, read_ids = _scope(orgs, org)
     members, events = load_development(orgs, as_of, read_ids, member_ids)
-    facts = Facts(orgs=tuple(orgs), members=members, events=events, scope=scope)
-    findings = engine.check(development_rules(rules), facts, ALL_TIME, as_of)
-    return Development(Timeline(facts, as_of), findings)
+    facts = Facts(orgs=tuple(orgs), members=members, events=events, scope=scope, calendar=_calendar(calendar))
+    outcome = evaluate(development_rules(rules), facts, ALL_TIME, as_of)
+    _note(notes, outcome.notes)
+    return Development(Timeline(facts, as_of), outcome.findings)
+
+
+def _calendar(calendar: WorkCalendar | None) -> WorkCalendar:
+    return calendar if calendar is not None else official_calendar()
+
+
+def _note(notes: list[str] | None, found: tuple[str, ...]) -> None:
+    """Hand the engine's notes (years whose working days were guessed) to a caller that asked for them."""
+    if notes is not None:
+        notes.extend(n for n in found if n not in notes)
 
 
 def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
@@ -88,11 +119,21 @@ def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
 
 
 def timeline(
-    rules, as_of: date, ref: str | None = None, org: str | None = None, include_all: bool = False
+    rules,
+    as_of: date,
+    ref: str | None = None,
+    org: str | None = None,
+    include_all: bool = False,
+    calendar: WorkCalendar | None = None,
+    notes: list[str] | None = None,
 ) -> list[dict]:
-    """One entry per probationary member (or the one named; `include_all` adds everyone in development)."""
+    """One entry per probationary member (or the one named; `include_all` adds everyone in development).
+
+    Working days are counted by `calendar` (the official one by default); the engine's notes
+    about them are added to `notes` when a list is given.
+    """
     member_ids = [find_member(ref).id] if ref else None
-    dev = _development(rules, as_of, org, member_ids)
+    dev = _development(rules, as_of, org, member_ids, calendar, notes)
     by_member = dev.by_member()
     wanted = ("probationary",) if not include_all else IN_DEVELOPMENT
     entries = []
@@ -114,16 +155,26 @@ def timeline(
     return entries
 
 
-def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[dict]:
-    """Everything dated up to as_of + within days, and everything already late, sorted by date."""
+def due_items(
+    rules,
+    as_of: date,
+    within: int = 30,
+    org: str | None = None,
+    calendar: WorkCalendar | None = None,
+    notes: list[str] | None = None,
+) -> list[dict]:
+    """Everything dated up to as_of + within days, and everything already late, sorted by date.
+
+    Working days and notes as for `timeline`.
+    """
     if not 0 <= within <= 36500:  # a century is far enough, and keeps the date arithmetic in range
         raise InputError(f"--within 应为0到36500之间的天数，实际是{within}。")
     horizon = as_of + timedelta(days=within)
     root = find_org(org).id if org else None
     window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
-    facts = load_facts(window, as_of, root)
+    facts = replace(load_facts(window, as_of, root), calendar=_calendar(calendar))
     by_id = {r.id: r for r in rules}
-    items = []
+    items: list[dict[str, Any]] = []
 
     def add(f: Finding, what: str) -> None:
         items.append(
@@ -138,34 +189,27 @@ def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> l
             }
         )
 
-    for f in engine.check(other_rules(rules), facts, window, as_of):
+    meetings = evaluate(other_rules(rules), facts, window, as_of)
+    for f in meetings.findings:
         if f.status == "due":
             add(f, what_of(by_id[f.rule]))
-    dev_rules = development_rules(rules)
-    for f in engine.check(dev_rules, facts, ALL_TIME, as_of):
+    development = evaluate(development_rules(rules), facts, ALL_TIME, as_of)
+    for f in development.findings:
         if f.status == "overdue" or (f.status == "due" and f.date <= horizon):
             add(f, what_of(by_id[f.rule]))
-    gap_rule = by_id.get("activist-min-1-year")
-    if gap_rule is not None and gap_rule.enabled:
-        gap = gap_rule.duration("min_gap")
-        for d in dossiers(Timeline(facts, as_of)):
-            act = d.on("activist")
-            if act is None or d.stage_on(as_of) != "activist" or not d.still_open():
-                continue
-            ready = gap.after(act)
-            if as_of <= ready <= horizon:
-                items.append(
-                    {
-                        "date": ready,
-                        "what": "candidate",
-                        "rule": gap_rule.id,
-                        "subject": d.subject.to_dict(),
-                        "message": f"确定为入党积极分子（{format_date(act)}）将满{gap.label}，"
-                        f"{format_date(ready)}起可讨论确定为发展对象",
-                        "_status": "due",
-                        "_severity": "info",
-                    }
-                )
+    _note(notes, meetings.notes + development.notes)
+    for o in openings(development_rules(rules), Timeline(facts, as_of), horizon):
+        items.append(
+            {
+                "date": o.date,
+                "what": o.what,
+                "rule": o.rule.id,
+                "subject": o.subject.to_dict(),
+                "message": o.message,
+                "_status": "due",
+                "_severity": "info",
+            }
+        )
     items.sort(
         key=lambda i: (i["date"], i["subject"].get("org") or i["subject"]["name"], i["subject"]["name"], i["rule"])
     )

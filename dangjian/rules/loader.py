@@ -1,8 +1,11 @@
 """The rule sets as data: TOML files shipped in this package, plus local overrides.
 
-A rule is a frozen `Rule`; `load_rules()` reads every *.toml file here and then,
+A rule is a frozen `Rule`; `load_rules()` reads every *.toml file in `data/` and then,
 optionally, a user's override file in which each table names a rule id and sets
-`enabled`, `severity` or one of the rule's `params`.
+`enabled`, `severity` or one of the rule's parameters. Both are checked against the
+declarations of the families in `registry` when they are read: an unknown family, rule
+or key, a value of the wrong type, out of range or not among the choices is refused
+(`RulesError`, one sentence naming the file, the rule and the key).
 """
 
 from __future__ import annotations
@@ -14,13 +17,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dangjian.errors import InputError, RulesError
+from dangjian.errors import RulesError
 from dangjian.io.userfiles import read_toml
-from dangjian.periods import Duration, parse_duration
+from dangjian.rules.declarations import SEVERITIES, Param, choices_text
+from dangjian.rules.registry import FAMILIES, Family
 
-SEVERITIES = ("error", "warning", "info")
-#: Params whose value is a duration written as text ("3 months").
-DURATION_PARAMS = frozenset({"grace", "within", "validity", "min_gap", "max_gap", "window"})
+#: The keys of a rule's table in a shipped file; `config` and `params` are declared by its family.
+RULE_KEYS = (
+    "family",
+    "title",
+    "severity",
+    "source",
+    "effective_from",
+    "effective_until",
+    "enabled",
+    "config",
+    "params",
+)
+_REQUIRED = ("family", "title", "severity", "source")
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,9 @@ class Rule:
     effective_from: date | None = None
     effective_until: date | None = None
     enabled: bool = True
+    #: what the rule is about (fixed by the shipped file), e.g. the meeting kind and period
     config: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: the numbers as written (shipped, then overridden); `param` adds the declared defaults
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def in_force_on(self, d: date) -> bool:
@@ -42,8 +58,23 @@ class Rule:
             self.effective_until is None or d < self.effective_until
         )
 
-    def duration(self, name: str) -> Duration:
-        return parse_duration(self.params[name])
+    @property
+    def family_module(self) -> Family:
+        """The rule's family module."""
+        try:
+            return FAMILIES[self.family]
+        except KeyError:
+            raise RulesError(f"规则“{self.id}”的类型“{self.family}”不存在。") from None
+
+    def param(self, name: str) -> Any:
+        """A parameter's value: as written, else the family's declared default (durations parsed)."""
+        declared = self.family_module.PARAMS[name]
+        return declared.resolve(self.params.get(name, declared.default))
+
+    def setting(self, name: str) -> Any:
+        """A setting's value: as written in the shipped file, else the family's declared default."""
+        declared = self.family_module.SETTINGS[name]
+        return declared.resolve(self.config.get(name, declared.default))
 
 
 class RuleSet:
@@ -73,23 +104,70 @@ class RuleSet:
         return RuleSet(list(rules.values()))
 
 
-def _rule_from_table(rule_id: str, table: dict[str, Any], origin: str) -> Rule:
-    try:
-        rule = Rule(
-            id=rule_id,
-            family=table["family"],
-            title=table["title"],
-            severity=table["severity"],
-            source=table["source"],
-            effective_from=table.get("effective_from"),
-            effective_until=table.get("effective_until"),
-            enabled=table.get("enabled", True),
-            config=dict(table.get("config", {})),
-            params=dict(table.get("params", {})),
-        )
-    except KeyError as exc:
-        raise RulesError(f"{origin} 中的规则“{rule_id}”缺少“{exc.args[0]}”。") from None
-    return rule
+def _check_value(where: str, declared: Param, value: Any) -> None:
+    problem = declared.problem(value)
+    if problem is not None:
+        raise RulesError(f"{where}{problem}。")
+
+
+def _check_declared(origin: str, rule_id: str, part: str, values: Any, declared: dict[str, Param]) -> dict[str, Any]:
+    """A table of settings or params, every key declared and every value valid; required ones present."""
+    where = f"规则文件 {origin} 中 [{rule_id}] 的"
+    if not isinstance(values, dict):
+        raise RulesError(f"{where}“{part}”应是一个表（{{ … }}）。")
+    for key, value in values.items():
+        if key not in declared:
+            allowed = "、".join(declared) or "（无）"
+            raise RulesError(f"{where}“{part}.{key}”不是这类规则可设置的项，可设置：{allowed}。")
+        _check_value(f"{where}“{part}.{key}”", declared[key], value)
+    missing = [p.name for p in declared.values() if p.required and p.name not in values]
+    if missing:
+        raise RulesError(f"{where}“{part}”缺少“{missing[0]}”。")
+    return dict(values)
+
+
+def rule_from_table(rule_id: str, table: Any, origin: str) -> Rule:
+    """One rule of a shipped file, checked against its family's declarations."""
+    where = f"规则文件 {origin} 中 [{rule_id}] 的"
+    if not isinstance(table, dict):
+        raise RulesError(f"规则文件 {origin} 中的“{rule_id}”应是一个表（[{rule_id}]）。")
+    for key in table:
+        if key not in RULE_KEYS:
+            raise RulesError(f"{where}“{key}”不是规则的项，可用：{'、'.join(RULE_KEYS)}。")
+    for key in _REQUIRED:
+        if key not in table:
+            raise RulesError(f"规则文件 {origin} 中的规则“{rule_id}”缺少“{key}”。")
+    family = table["family"]
+    if family not in FAMILIES:
+        raise RulesError(f"{where}“family”“{family}”不是已知的规则类型，可用：{'、'.join(FAMILIES)}。")
+    for key in ("title", "source"):
+        if not isinstance(table[key], str) or not table[key].strip():
+            raise RulesError(f"{where}“{key}”应为文字。")
+    if table["severity"] not in SEVERITIES:
+        raise RulesError(f"{where}“severity”应为{choices_text(SEVERITIES)}之一，实际是“{table['severity']}”。")
+    for key in ("effective_from", "effective_until"):
+        if key in table and not isinstance(table[key], date):
+            raise RulesError(f"{where}“{key}”应为日期（如 2018-10-28），实际是“{table[key]}”。")
+    if not isinstance(table.get("enabled", True), bool):
+        raise RulesError(f"{where}“enabled”应为 true 或 false。")
+    kind = FAMILIES[family]
+    return Rule(
+        id=rule_id,
+        family=family,
+        title=table["title"],
+        severity=table["severity"],
+        source=table["source"],
+        effective_from=table.get("effective_from"),
+        effective_until=table.get("effective_until"),
+        enabled=table.get("enabled", True),
+        config=_check_declared(origin, rule_id, "config", table.get("config", {}), kind.SETTINGS),
+        params=_check_declared(origin, rule_id, "params", table.get("params", {}), kind.PARAMS),
+    )
+
+
+def rules_from_data(data: dict[str, Any], origin: str) -> list[Rule]:
+    """The rules of one parsed rule-set file, each checked when read."""
+    return [rule_from_table(rule_id, table, origin) for rule_id, table in data.items()]
 
 
 def builtin_rules() -> RuleSet:
@@ -98,37 +176,19 @@ def builtin_rules() -> RuleSet:
     folder = Path(__file__).parent / "data"  # the package is installed as files, never zipped
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            rules.extend(_rule_from_table(k, v, entry.name) for k, v in data.items())
+            rules.extend(rules_from_data(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name))
     return RuleSet(rules)
 
 
-def _same_type(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "数字"
-    if isinstance(value, str):
-        return "文字"
-    return type(value).__name__
-
-
 def apply_overrides(rules: RuleSet, overrides: dict[str, Any], origin: str) -> RuleSet:
-    """Apply a user's tables of overrides, refusing unknown ids, keys and wrong types."""
+    """Apply a user's tables of overrides, refusing unknown ids and keys and invalid values."""
     for rule_id, table in overrides.items():
         if rule_id not in rules:
             raise RulesError(f"规则文件 {origin} 中的规则“{rule_id}”不存在，可用 dangjian rules list 查看规则编号。")
         if not isinstance(table, dict):
             raise RulesError(f"规则文件 {origin} 中的“{rule_id}”应是一个表（[{rule_id}]）。")
         rule = rules[rule_id]
+        declared = rule.family_module.PARAMS
         changes: dict[str, Any] = {}
         params = dict(rule.params)
         for key, value in table.items():
@@ -139,22 +199,21 @@ def apply_overrides(rules: RuleSet, overrides: dict[str, Any], origin: str) -> R
                 changes["enabled"] = value
             elif key == "severity":
                 if value not in SEVERITIES:
-                    raise RulesError(f"{where}应为 error、warning 或 info 之一。")
+                    raise RulesError(f"{where}应为{choices_text(SEVERITIES)}之一，实际是“{value}”。")
                 changes["severity"] = value
-            elif key in params:
-                default = params[key]
-                if not _same_type(default, value):
-                    raise RulesError(f"{where}应为{_type_name(default)}，实际是“{value}”。")
-                if key in DURATION_PARAMS:
-                    try:
-                        parse_duration(value)
-                    except InputError:
-                        raise RulesError(f"{where}“{value}”不是有效的时长，请写成 “3 months” 或 “3个月”。") from None
-                elif isinstance(value, (int, float)) and value < 0:
-                    raise RulesError(f"{where}不能为负数。")
+            elif key == "family":
+                settable = "、".join(["enabled", "severity", *declared])
+                if value not in FAMILIES:
+                    raise RulesError(
+                        f"{where}“{value}”不是已知的规则类型；规则类型由内置规则决定，本地规则文件不能修改"
+                        f"（可设置：{settable}）。"
+                    )
+                raise RulesError(f"{where}是内置规则的类型，本地规则文件不能修改（可设置：{settable}）。")
+            elif key in declared:
+                _check_value(where, declared[key], value)
                 params[key] = value
             else:
-                allowed = "、".join(["enabled", "severity", *rule.params])
+                allowed = "、".join(["enabled", "severity", *declared])
                 raise RulesError(f"{where}不是可设置的项，可设置：{allowed}。")
         changes["params"] = params
         rules = rules.replace(rule_id, **changes)

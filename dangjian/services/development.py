@@ -14,13 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError, NotFoundError
+from dangjian.io.holidays import official_calendar
 from dangjian.periods import format_date
-from dangjian.rules import engine
-from dangjian.rules.engine import EventFact, Facts, Finding, MemberFact
-from dangjian.rules.families.development import STAGE_OF_EVENT, STAGE_ORDER, Dossier
+from dangjian.rules.dossier import STAGE_OF_EVENT, STAGE_ORDER, Dossier
+from dangjian.rules.engine import Outcome, evaluate
+from dangjian.rules.facts import EventFact, Facts, MemberFact
+from dangjian.rules.findings import Finding
 from dangjian.rules.loader import Rule, RuleSet
-from dangjian.rules.planning import ALL_TIME, development_rules, other_rules, what_of  # noqa: F401
+from dangjian.rules.planning import ALL_TIME, development_rules
 from dangjian.store.connection import database
 from dangjian.store.lookup import find_member
 from dangjian.store.models import Member, MemberEvent, Membership, Organization, Session
@@ -44,6 +47,8 @@ class Recorded:
     #: the day probation ends (admitted + 1 year + extensions), for a probationary member
     probation_ends: date | None = None
     warnings: list[Finding] = field(default_factory=list)
+    #: sentences about how the rules counted (years whose working days were guessed)
+    notes: tuple[str, ...] = ()
 
 
 def _member_fact(m: Member) -> MemberFact:
@@ -153,9 +158,11 @@ def _branch_name(m: Member) -> str | None:
     return max(rows, key=lambda r: (r[1] is None, r[1] or date.min, r[0]))[2]
 
 
-def _findings_for(rules: list[Rule], m: MemberFact, events: list[EventFact], as_of: date) -> list[Finding]:
-    facts = Facts(members=(m,), events=tuple(events))
-    return engine.check(rules, facts, ALL_TIME, as_of)
+def _findings_for(
+    rules: list[Rule], m: MemberFact, events: list[EventFact], as_of: date, calendar: WorkCalendar
+) -> Outcome:
+    facts = Facts(members=(m,), events=tuple(events), calendar=calendar)
+    return evaluate(rules, facts, ALL_TIME, as_of)
 
 
 def record_event(
@@ -165,6 +172,7 @@ def record_event(
     *,
     as_of: date,
     rules: RuleSet | None = None,
+    calendar: WorkCalendar | None = None,
     months=None,
     days=None,
     hours=None,
@@ -177,7 +185,8 @@ def record_event(
 ) -> Recorded:
     """Record one step of a person's development; returns what was written and the rules it broke.
 
-    `as_of` is today for the warnings (an event dated later is judged on its own date).
+    `as_of` is today for the warnings (an event dated later is judged on its own date); working
+    days are counted by `calendar` (the official one by default).
     """
     event = event if event in EVENTS else EVENTS.parse(event)
     details = _details(event, on, months, days, hours, until, entitled, present, yes)
@@ -213,15 +222,21 @@ def record_event(
         if event == "disqualified":
             _end_membership(m, on)
     warnings: list[Finding] = []
+    notes: tuple[str, ...] = ()
     if rules is not None:
         dev = development_rules(rules)
         when = max(as_of, on)
         org = _branch_name(m)
         before_fact = replace(_member_fact(m), org_name=org)
-        keys = {(f.rule, f.status, f.date, f.message) for f in _findings_for(dev, before_fact, existing, when)}
-        after = _findings_for(dev, before_fact, existing + [new], when)
-        warnings = [f for f in after if f.status == "violated" and (f.rule, f.status, f.date, f.message) not in keys]
-    return Recorded(member=m, event=row, stage_before=stage_before, probation_ends=ends, warnings=warnings)
+        cal = calendar if calendar is not None else official_calendar()
+        before = _findings_for(dev, before_fact, existing, when, cal)
+        keys = {(f.rule, f.status, f.date, f.message) for f in before.findings}
+        after = _findings_for(dev, before_fact, existing + [new], when, cal)
+        warnings = [
+            f for f in after.findings if f.status == "violated" and (f.rule, f.status, f.date, f.message) not in keys
+        ]
+        notes = tuple(dict.fromkeys(before.notes + after.notes))
+    return Recorded(member=m, event=row, stage_before=stage_before, probation_ends=ends, warnings=warnings, notes=notes)
 
 
 def _require_probationary(m: Member, events: list[EventFact], event: str, on: date) -> None:

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from dangjian.errors import InputError, NotFoundError
 from dangjian.periods import format_date
-from dangjian.rules.engine import MembershipFact, is_on_roster
+from dangjian.rules.asof import is_on_roster
+from dangjian.rules.facts import MembershipFact
 from dangjian.services.orgs import _live_on
 from dangjian.store.connection import database
 from dangjian.store.lookup import find_group, find_member, find_org, members_of_org_on
