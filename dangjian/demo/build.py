@@ -124,7 +124,8 @@ def build_demo() -> dict:
 
     def hold(branch, kinds, on, group=None, topic=None, hours=None, for_year=None, lecturer=None):
         host, recorder = _SECRETARY[branch]
-        leave, absent = [], []
+        leave: list[tuple[str, str | None]] = []
+        absent: list[str] = []
         if rnd.random() < 0.35:
             expected, _ = sessions.roster_on(
                 orgs.find_org(branch), on, orgs.find_group(group, orgs.find_org(branch)) if group else None
@@ -183,12 +184,12 @@ def build_demo() -> dict:
                     hours=3,
                     lecturer=secretary if "party-lecture" in kinds else None,
                 )
-        groups = (
+        month_groups = (
             [(FIRST, "第一党小组"), (FIRST, "第二党小组"), (SECOND, "综合党小组")]
             if before_merge
             else [(MERGED, g) for g in _MERGED_GROUPS]
         ) + [(RETIRED, "老干部党小组"), (RETIRED, "退休职工党小组")]
-        for branch, g in groups:
+        for branch, g in month_groups:
             if branch == RETIRED and g == "退休职工党小组" and m == 2:
                 continue
             hold(branch, ["group-meeting"], date(y, m, 20), group=g, topic="学习交流")

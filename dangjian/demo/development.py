@@ -14,6 +14,7 @@ Called at the end of `demo.build_demo`, after the meetings. Deterministic. Peopl
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dangjian.rules.asof import is_on_roster
 from dangjian.rules.facts import MembershipFact
@@ -33,7 +34,7 @@ _PEOPLE = [
     ("孙悦", "男", date(2000, 6, 30), None, date(2021, 9, 1)),
 ]
 
-_RECORDS = {
+_RECORDS: dict[str, list[tuple[str, date, dict[str, Any]]]] = {
     "郭芳": [
         ("applied", date(2018, 3, 12), {}),
         ("talked", date(2018, 3, 30), {"note": "支部书记吴刚谈话"}),
