@@ -177,7 +177,13 @@ class Duration:
     unit: str  # days | weeks | months | years
 
     def delta(self) -> relativedelta:
-        return relativedelta(**{self.unit: self.amount})
+        n = self.amount
+        return {
+            "days": relativedelta(days=n),
+            "weeks": relativedelta(weeks=n),
+            "months": relativedelta(months=n),
+            "years": relativedelta(years=n),
+        }[self.unit]
 
     def after(self, d: date) -> date:
         return d + self.delta()

@@ -1,7 +1,8 @@
 """The one reader of a reference a user typed: an id (`12`, `#12`), a 身份证号, or a name.
 
-Pure: no database. Only ASCII digits make an id, so `²` or `١٢` is read as a name
-(and then not found), never handed to `int()`. Every caller that looks a record
+Pure: no database. Only the digits 0–9 make an id, in ASCII or in their full-width
+form (`１２`, as a Chinese input method types them); anything else that Python calls a
+digit (`²`, `١٢`) is read as a name (and then not found), never handed to `int()`. Every caller that looks a record
 up by what a user typed (commands, bulk writes, imports) reads it here.
 """
 
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 
 from dangjian.errors import NotFoundError
 
-#: an id: ASCII digits only, at most 11 of them (no database here holds more rows)
+#: an id: digits 0-9, at most 11 of them (no database here holds more rows)
 _ID = re.compile(r"#?([0-9]{1,11})")
+#: full-width digits (U+FF10..U+FF19), read as the ASCII ones
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _ID_NUMBER_LENGTH = 18
 
 
@@ -51,10 +54,10 @@ def parse_ref(value: str | int) -> Ref:
 
 
 def id_of(value: str | int) -> int | None:
-    """The id a reference names (`12` or `#12`, ASCII digits only), else None."""
+    """The id a reference names (`12`, `#12`, `１２`), else None."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    m = _ID.fullmatch(str(value).strip())
+    m = _ID.fullmatch(str(value).strip().translate(_FULL_WIDTH))
     return int(m.group(1)) if m else None
 
 

@@ -13,7 +13,7 @@ importer's in-memory entries): see `OrgLike` and `GroupLike`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -330,9 +330,9 @@ class AttendanceInput:
     """Who attended, as typed: references of people, a leave with its reason."""
 
     all_present: bool = False
-    present: list[str] | None = None
-    leave: list[tuple[str, str | None]] | None = None
-    absent: list[str] | None = None
+    present: Sequence[str] | None = None
+    leave: Sequence[tuple[str, str | None]] | None = None
+    absent: Sequence[str] | None = None
 
 
 class Attendee(Protocol):

@@ -48,13 +48,15 @@ class _Dated(Protocol):
 
 
 D = TypeVar("D", bound=_Dated)
+O = TypeVar("O", bound=OrgLike)
+G = TypeVar("G", bound=GroupLike)
 
 
 def _live_first(found: Sequence[D]) -> list[D]:
     return [r for r in found if r.dissolved_on is None] or list(found)
 
 
-def choose_org(ref: Ref, named: Sequence[OrgLike]) -> OrgLike:
+def choose_org(ref: Ref, named: Sequence[O]) -> O:
     """The org of that name (`named`: every org so named, in id order); the caller tried the id."""
     if not named:
         raise NotFoundError(f"没有名为“{ref.name}”的组织，可用 dangjian org list 查看。", field="org")
@@ -67,7 +69,7 @@ def choose_org(ref: Ref, named: Sequence[OrgLike]) -> OrgLike:
     return pool[0]
 
 
-def group_by_id(group: GroupLike, org: OrgLike | None, org_name: Callable[[int], str]) -> GroupLike:
+def group_by_id(group: G, org: OrgLike | None, org_name: Callable[[int], str]) -> G:
     """The group an id names, refused when it belongs to another org than `org`."""
     if org is not None and group.org_id != org.id:
         raise NotFoundError(
@@ -79,10 +81,10 @@ def group_by_id(group: GroupLike, org: OrgLike | None, org_name: Callable[[int],
 def choose_group(
     ref: Ref,
     org: OrgLike | None,
-    named: Sequence[GroupLike],
+    named: Sequence[G],
     elsewhere: Sequence[GroupLike],
     org_name: Callable[[int], str],
-) -> GroupLike:
+) -> G:
     """The group of that name: `named` are the groups so named (in `org` when given), `elsewhere`
     those so named in other orgs; the caller tried the id."""
     name = ref.name

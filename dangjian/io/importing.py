@@ -353,7 +353,8 @@ def run_import(
     `dry_run` nothing is written, and the report says what would have been created.
     """
     tick = progress or (lambda n: None)
-    checker = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}[source.kind]
+    checkers: dict[str, type[_Import]] = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}
+    checker = checkers[source.kind]
     with database.atomic() as txn:
         job = checker(source, tick)
         job.check()
@@ -440,7 +441,9 @@ class _OrgImport(_Import):
                     r.reject("name", f"组织“{name}”与第{first_line[name]}行重复。")
                 else:
                     first_line[name] = r.line
-        in_file = {r.get("name"): r for r in self.rows if r.get("name") and first_line.get(r.get("name")) == r.line}
+        in_file = {
+            r.values["name"]: r for r in self.rows if r.get("name") and first_line.get(r.values["name"]) == r.line
+        }
         # parents: earlier (or later) in the file, or an existing org; a rejected parent rejects its children
         state: dict[int, bool] = {}
 
@@ -722,7 +725,7 @@ class _SessionImport(_Import):
         # hosts and recorders may come from outside the org: look those up once, together
         outside: set[str] = set()
         for r, p, pl in zip(self.rows, parsed, places):
-            if pl is None:
+            if pl is None or p is None:
                 continue
             pool = self._pool(pl[0].id, p["on"])
             for key in ("host", "recorder", "lecturer"):
@@ -736,7 +739,7 @@ class _SessionImport(_Import):
         elsewhere = bulk.members_by_ref(outside)
         for r, p, pl in zip(self.rows, parsed, places):
             self.tick(1)
-            if pl is None:
+            if pl is None or p is None:
                 continue
             org, grp = pl
             r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
@@ -790,8 +793,8 @@ class _SessionImport(_Import):
                 r.reject(key, f"没有找到{role}“{ref}”。")
         request = AttendanceInput(present=p["present"], leave=p["leave"], absent=p["absent"])
         rows, errors = policies.resolve_attendance(request, (), lambda ref: pool.find(ref, where), org.name, on, where)
-        for exc in errors:
-            r.refuse(exc, "present")
+        for refusal in errors:
+            r.refuse(refusal, "present")
         if not r.ok:
             return None
         return bulk.NewSession(
