@@ -2,7 +2,9 @@
 
 A file is UTF-8 (with or without a BOM) with English or Chinese headers. Every
 row is checked first, with the same checks as `org add`, `member add` and
-`session add`, and every rejected row is reported as (line, column, reason).
+`session add` (the policies of `domain.policies`), and every rejected row is
+reported as (line, column, reason): a refusal names its field (`InputError.field`),
+and `COLUMN_OF` turns that into the column.
 By default one bad row rejects the whole file and nothing is written; a file
 without rejected rows is written in ONE transaction through `bulk`. A dry run
 checks everything and writes nothing. The checks read the database in a fixed

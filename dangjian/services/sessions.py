@@ -22,8 +22,6 @@ from dangjian.store.lookup import find_group, find_member, find_org, members_of_
 from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
 from dangjian.vocab import SESSION_KINDS
 
-__all__ = ["AttendanceInput", "SessionAdded", "add_session", "parse_hours", "parse_kinds", "roster_on"]
-
 _SPLIT = re.compile(r"[,，、;；]")
 
 

@@ -6,11 +6,14 @@ attendance. Rows go in with `insert_many`, a chunk of rows per statement, inside
 one transaction; names are resolved with a fixed number of queries (one per
 table, or one per thousand names for the biggest lookups), never one per row.
 
-These functions trust their caller for the content of each row (the importer
-checks every field with the same helpers as the single-record services); they
-refuse only what they resolve themselves: a name that is not there or is
-ambiguous, an org name already taken, a 身份证号 already registered, a parent that
-cannot have children. Never prints; never reads the clock.
+These functions trust their caller for the format of each field (the importer
+parses every cell as the single-record commands parse their options), and hold
+every row to the write invariants of `domain.policies`, the ones the single-record
+services call: a branch has no child orgs, groups and members only in a branch that
+exists, no live name twice, a 身份证号 registered once, a session's holder and
+hours, text within its column's length and without NUL. Names resolve through
+`Directory`, the in-memory `domain.resolving.Resolver`. Never prints; never reads
+the clock.
 """
 
 from __future__ import annotations
