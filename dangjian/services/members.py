@@ -95,6 +95,7 @@ def transfer_member(
     ref: str, on: date, to: str | None = None, out: bool = False, group: str | None = None, note: str | None = None
 ) -> Transferred:
     """Move a member to another branch (or out of the system) from day `on`."""
+    policies.text(note, "备注", None, "note")
     if bool(to) == bool(out):
         raise InputError("请在 --to 组织 与 --out（转出本系统）之间选一个。")
     with database.atomic():
