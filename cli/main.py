@@ -11,9 +11,11 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -119,6 +121,7 @@ class DangjianGroup(click.Group):
         from dangjian.audit import context as audit
 
         argv = list(sys.argv[1:] if args is None else args)
+        _running.clear()
         bad = _not_utf8(argv)
         if bad:
             fail(bad)
@@ -141,6 +144,8 @@ class DangjianGroup(click.Group):
             sys.exit(1)
         except DatabaseUnavailable as exc:
             fail(str(exc), 3)
+        except InputError as exc:
+            fail(with_option(str(exc), exc.field, _running[0] if _running else None), exc.exit_code)
         except DangjianError as exc:
             fail(str(exc), exc.exit_code)
         except (pw.OperationalError, pw.InterfaceError) as exc:
@@ -273,7 +278,48 @@ def today() -> date:
     return date.today()
 
 
-pass_app = click.make_pass_decorator(App)
+def pass_app(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the App to a command, and note the command as the one running (for the error boundary)."""
+
+    def new_func(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        app = ctx.find_object(App)
+        if app is None:
+            raise RuntimeError("dangjian commands run under the dangjian group")
+        _running[:] = [ctx.command]
+        return ctx.invoke(f, app, *args, **kwargs)
+
+    return functools.update_wrapper(new_func, f)
+
+
+#: the command whose function is running, so a refusal can name that command's option
+_running: list[click.Command] = []
+
+#: a field the library names (`InputError.field`) -> the parameter a command calls it, where
+#: neither the field itself nor FIELD_ref nor the field without its _on/_date suffix is that name
+FIELD_PARAMS = {"held_on": "on", "yes": "yes_votes", "kinds": "kinds"}
+
+
+def option_for(field: str | None, command: click.Command | None) -> str | None:
+    """The option (`--hours`) of `command` that gives the library's `field`, if it has one."""
+    if field is None or command is None:
+        return None
+    names = [field, f"{field}_ref", FIELD_PARAMS.get(field, field)]
+    names += [field[: -len(suffix)] for suffix in ("_on", "_date") if field.endswith(suffix)]
+    for name in names:
+        for p in command.params:
+            if isinstance(p, click.Option) and p.name == name and p.opts:
+                return max(p.opts, key=len)
+    return None
+
+
+def with_option(message: str, field: str | None, command: click.Command | None) -> str:
+    """A library sentence pointed at the option it is about: 学时“x”应在0到24之间（--hours）。"""
+    flag = option_for(field, command)
+    if flag is None or flag in message:
+        return message
+    body, end = (message[:-1], message[-1]) if message.endswith(("。", "？", "！")) else (message, "")
+    return f"{body}（{flag}）{end}"
 
 
 @click.group(cls=DangjianGroup, context_settings={"help_option_names": ["-h", "--help"]})

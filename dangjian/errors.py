@@ -14,7 +14,17 @@ class DangjianError(Exception):
 
 
 class InputError(DangjianError):
-    """The input cannot be true or cannot be understood; nothing was written."""
+    """The input cannot be true or cannot be understood; nothing was written.
+
+    `field` names what the message is about, in the library's own words (`hours`,
+    `kinds`, `host`, …), so that each caller can point at it the way its user sees
+    it: the command line adds the option (`--hours`), the importer the column and line.
+    The message itself names the thing (学时, 会议类型, 主持人), never a flag or a column.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFoundError(InputError):

@@ -177,7 +177,13 @@ class Duration:
     unit: str  # days | weeks | months | years
 
     def delta(self) -> relativedelta:
-        return relativedelta(**{self.unit: self.amount})
+        n = self.amount
+        return {
+            "days": relativedelta(days=n),
+            "weeks": relativedelta(weeks=n),
+            "months": relativedelta(months=n),
+            "years": relativedelta(years=n),
+        }[self.unit]
 
     def after(self, d: date) -> date:
         return d + self.delta()
@@ -196,3 +202,28 @@ def parse_duration(text: str) -> Duration:
     if not m:
         raise InputError(f"无法识别的时长“{text}”，请写成 “3 months” 或 “3个月”。")
     return Duration(int(m.group(1)), _DURATION_UNITS[m.group(2).lower()])
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """When an org, a group or a membership exists: half-open, `start ≤ D < end`.
+
+    A missing start means "since before the records"; a missing end means "still".
+    A merge, dissolution or transfer dated D ends the old arrangement on D, so the
+    last day it holds is the day before.
+    """
+
+    start: date | None = None
+    end: date | None = None
+
+    def contains(self, d: date) -> bool:
+        """Whether it exists on day d."""
+        return (self.start is None or self.start <= d) and (self.end is None or d < self.end)
+
+    def begun_by(self, d: date) -> bool:
+        """Whether it had begun by day d (it may have ended since)."""
+        return self.start is None or self.start <= d
+
+    def ended_by(self, d: date) -> bool:
+        """Whether it had ended by day d (d is on or after its end)."""
+        return self.end is not None and d >= self.end

@@ -482,6 +482,6 @@ def test_inputs_that_once_broke_the_program(run, tmp_path):
     result = run("org", "add", "赵磊", "--code", "很长的名字" * 11)
     assert (
         result.stderr.strip()
-        == "错误：组织代码“很长的名字很长的名字很长的名字很长的名字…”太长：最多50个字，现有55个字。"
+        == "错误：组织代码“很长的名字很长的名字很长的名字很长的名字…”太长：最多50个字，现有55个字（--code）。"
     )
     assert "\\x1e" in run("group", "list", "--org", "0\x1e0").stderr

@@ -197,8 +197,8 @@ def member_transfer(app: App, ref, to, group_ref, out, on, note) -> None:
     """
     app.db
     r = members.transfer_member(ref, on, to=to, out=out, group=group_ref, note=note)
-    where = f"转入{r['to']}" if r["to"] else "转出本系统"
-    click.echo(f"{r['member']}已于{format_date(r['on'])}由{r['from']}{where}。")
+    where = f"转入{r.to}" if r.to else "转出本系统"
+    click.echo(f"{r.member}已于{format_date(r.on)}由{r.source}{where}。")
 
 
 def event_details_text(details: dict) -> str:

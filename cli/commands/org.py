@@ -144,9 +144,7 @@ def org_merge(app: App, sources, into, on) -> None:
     """
     app.db
     r = orgs.merge_orgs(list(sources), into, on)
-    click.echo(
-        f"已于{format_date(r['on'])}将" + "、".join(r["sources"]) + f"并入{r['into']}，转入{r['members_moved']}人。"
-    )
+    click.echo(f"已于{format_date(r.on)}将" + "、".join(r.sources) + f"并入{r.into}，转入{r.members_moved}人。")
 
 
 @org.command("dissolve")
@@ -185,7 +183,7 @@ def group_add(app: App, name, org_ref, leader, established) -> None:
     """
     app.db
     g = orgs.add_group(name, org_ref, leader=leader, established_on=established)
-    click.echo(f"已在{g.org.name}新建党小组“{g.name}”（编号{g.id}）。")
+    click.echo(f"已在{g.org_name}新建党小组“{g.name}”（编号{g.id}）。")
 
 
 @group.command("list")

@@ -2,7 +2,9 @@
 
 A file is UTF-8 (with or without a BOM) with English or Chinese headers. Every
 row is checked first, with the same checks as `org add`, `member add` and
-`session add`, and every rejected row is reported as (line, column, reason).
+`session add` (the policies of `domain.policies`), and every rejected row is
+reported as (line, column, reason): a refusal names its field (`InputError.field`),
+and `COLUMN_OF` turns that into the column.
 By default one bad row rejects the whole file and nothing is written; a file
 without rejected rows is written in ONE transaction through `bulk`. A dry run
 checks everything and writes nothing. The checks read the database in a fixed
@@ -20,16 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from dangjian.domain import policies, resolving
 from dangjian.domain.identity import normalize_id_number, normalize_phone
+from dangjian.domain.policies import AttendanceInput
 from dangjian.errors import InputError
 from dangjian.periods import format_date, parse_date
-from dangjian.services.members import check_member_fields
-from dangjian.services.orgs import _live_on
-from dangjian.services.sessions import _parse_hours, check_for_year, check_holder, parse_kinds, split_leave, split_names
+from dangjian.refs import id_of, parse_ref
+from dangjian.services.sessions import parse_hours, parse_kinds, split_leave, split_names
 from dangjian.store import bulk
 from dangjian.store.connection import database
-from dangjian.vocab import ATTENDANCE, BRANCH_KINDS, GENDERS, GROUP_SESSION_KINDS, ORG_KINDS, STAGES
+from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session
+from dangjian.vocab import GENDERS, ORG_KINDS, STAGES
 
 KINDS = ("orgs", "members", "sessions")
 Progress = Callable[[int], None]
@@ -93,6 +98,37 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 WHAT = {"orgs": "组织", "members": "党员", "sessions": "会议"}
+
+#: the column of each field the library names in a refusal (`InputError.field`), where they differ
+COLUMN_OF: dict[str, dict[str, str]] = {
+    "orgs": {"established_on": "established"},
+    "members": {"birth_date": "birth", "joined_on": "joined"},
+    "sessions": {"kinds": "kind", "held_on": "on"},
+}
+
+#: what an empty cell of a required column is refused with
+EMPTY: dict[tuple[str, str], str] = {
+    ("orgs", "name"): "组织名称不能为空。",
+    ("members", "name"): "姓名不能为空。",
+    ("members", "org"): "所在党支部不能为空。",
+    ("sessions", "org"): "召开会议的党支部不能为空。",
+    ("sessions", "kind"): "会议类型不能为空。",
+    ("sessions", "on"): "召开日期不能为空。",
+}
+
+#: the text column each free-text cell is stored in, so a cell is held to that column's length
+#: limit, as `org add`, `member add` and `session add` are
+STORED_IN: dict[str, dict[str, Any]] = {
+    "orgs": {"name": Organization.name, "code": Organization.code},
+    "members": {
+        "name": Member.name,
+        "group": PartyGroup.name,
+        "education": Member.education,
+        "unit": Member.unit,
+        "job": Member.job,
+    },
+    "sessions": {"topic": Session.topic, "location": Session.location, "lecturer": Session.lecturer_name},
+}
 
 
 def _header_key(text: str) -> str:
@@ -251,19 +287,26 @@ class ImportReport:
 class _Row:
     """A row being checked: its values and the rejections found so far."""
 
-    __slots__ = ("line", "values", "errors", "headers")
+    __slots__ = ("line", "values", "errors", "headers", "columns")
 
-    def __init__(self, line: int, values: dict, headers: dict[str, str]):
+    def __init__(self, line: int, values: dict, headers: dict[str, str], columns: dict[str, str]):
         self.line = line
         self.values = values
         self.errors: list[Rejection] = []
         self.headers = headers
+        self.columns = columns
 
     def get(self, key: str) -> str | None:
         return self.values.get(key)
 
     def reject(self, key: str | None, reason: str) -> None:
         self.errors.append(Rejection(self.line, self.headers.get(key) if key else None, reason))
+
+    def refuse(self, exc: InputError, key: str | None) -> None:
+        """Record a refusal against the column of the field it names, else against `key`."""
+        field = exc.field
+        column = self.columns.get(field, field) if field is not None else None
+        self.reject(column if column in self.values or column in self.headers else key, str(exc))
 
     def parse(self, key: str, fn, *args):
         """fn(value, *args) for a non-empty value, with an InputError recorded against the column."""
@@ -300,16 +343,6 @@ def _year(text: str) -> int:
     return int(text.strip()[:4])
 
 
-def _blame(message: str, candidates: dict[str, str]) -> str | None:
-    """The field a cross-field message is about: the label it names first."""
-    best = None
-    for key, label in candidates.items():
-        pos = message.find(label)
-        if pos >= 0 and (best is None or pos < best[0]):
-            best = (pos, key)
-    return best[1] if best else None
-
-
 # ---------------------------------------------------------------- entry point
 
 
@@ -322,7 +355,8 @@ def run_import(
     `dry_run` nothing is written, and the report says what would have been created.
     """
     tick = progress or (lambda n: None)
-    checker = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}[source.kind]
+    checkers: dict[str, type[_Import]] = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}
+    checker = checkers[source.kind]
     with database.atomic() as txn:
         job = checker(source, tick)
         job.check()
@@ -346,8 +380,21 @@ class _Import(ABC):
     def __init__(self, source: CsvFile, tick: Progress):
         self.source = source
         self.tick = tick
-        self.rows = [_Row(line, values, source.headers) for line, values in source.rows]
+        columns = COLUMN_OF[source.kind]
+        self.rows = [_Row(line, values, source.headers, columns) for line, values in source.rows]
         self.directory = bulk.Directory.load()
+        stored = STORED_IN[source.kind]
+        labels = {f.key: f.label for f in FIELDS[source.kind]}
+        for r in self.rows:
+            for f in FIELDS[source.kind]:
+                if f.required and r.get(f.key) is None and (source.kind, f.key) in EMPTY:
+                    r.reject(f.key, EMPTY[(source.kind, f.key)])
+            for key, value in r.values.items():
+                what, limit = bulk.text_rule(stored[key]) if key in stored else (labels[key], None)
+                try:
+                    policies.text(value, what, limit)
+                except InputError as exc:
+                    r.reject(key, str(exc))
 
     @abstractmethod
     def check(self) -> None:
@@ -365,26 +412,40 @@ class _Import(ABC):
 # ---------------------------------------------------------------- orgs
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """An org of the file, not yet written, as the policies read it."""
+
+    name: str
+    kind: str
+    id: int = 0
+    established_on: date | None = None
+    dissolved_on: date | None = None
+    merged_into_id: int | None = None
+
+
 class _OrgImport(_Import):
     def check(self) -> None:
         first_line: dict[str, int] = {}
         for r in self.rows:
             name = r.get("name")
-            if not name:
-                r.reject("name", "组织名称不能为空。")
             kind = r.parse("kind", ORG_KINDS.parse) if r.get("kind") else "branch"
             established = r.parse("established", _date, "成立日期")
             village = r.parse("village", _flag)
             r.values.update(_kind=kind or "branch", _established=established, _village=bool(village))
             if name:
-                clash = self.directory.live_org_named(name)
-                if clash is not None:
-                    r.reject("name", f"已有名为“{name}”的组织（编号{clash.id}），组织名称不能重复。")
-                elif name in first_line:
+                try:
+                    policies.org_name_free(name, self.directory.live_org_named(name))
+                except InputError as exc:
+                    r.refuse(exc, "name")
+                    continue
+                if name in first_line:
                     r.reject("name", f"组织“{name}”与第{first_line[name]}行重复。")
                 else:
                     first_line[name] = r.line
-        in_file = {r.get("name"): r for r in self.rows if r.get("name") and first_line.get(r.get("name")) == r.line}
+        in_file = {
+            r.values["name"]: r for r in self.rows if r.get("name") and first_line.get(r.values["name"]) == r.line
+        }
         # parents: earlier (or later) in the file, or an existing org; a rejected parent rejects its children
         state: dict[int, bool] = {}
 
@@ -399,20 +460,14 @@ class _OrgImport(_Import):
                         r.reject("parent", f"上级组织“{parent}”形成了循环。")
                     elif not settle(p, trail | {r.line}):
                         r.reject("parent", f"上级组织“{parent}”（第{p.line}行）有错，不能导入。")
-                    elif p.values["_kind"] in BRANCH_KINDS:
-                        r.reject(
-                            "parent",
-                            f"上级组织“{parent}”是{ORG_KINDS.label(p.values['_kind'])}，党支部下面不能再设组织。",
-                        )
+                    else:
+                        try:
+                            policies.may_have_children(_Planned(parent, p.values["_kind"]))
+                        except InputError as exc:
+                            r.refuse(exc, "parent")
                 else:
                     try:
-                        o = self.directory.org(parent)
-                        if o.kind in BRANCH_KINDS:
-                            r.reject(
-                                "parent", f"上级组织“{o.name}”是{ORG_KINDS.label(o.kind)}，党支部下面不能再设组织。"
-                            )
-                        elif o.dissolved_on is not None:
-                            r.reject("parent", f"上级组织“{o.name}”已于{format_date(o.dissolved_on)}撤销。")
+                        policies.may_have_children(self.directory.org(parent))
                     except InputError as exc:
                         r.reject("parent", str(exc))
             state[r.line] = r.ok
@@ -430,7 +485,7 @@ class _OrgImport(_Import):
         bulk.insert_orgs(
             [
                 bulk.NewOrg(
-                    name=r.get("name"),
+                    name=r.values["name"],
                     kind=r.values["_kind"],
                     parent=r.get("parent"),
                     established_on=r.values["_established"],
@@ -445,17 +500,6 @@ class _OrgImport(_Import):
 
 
 # ---------------------------------------------------------------- members
-
-_MEMBER_LABELS = {
-    "birth": "出生日期",
-    "gender": "性别",
-    "full_since": "转正日期",
-    "joined": "入党日期",
-    "since": "转入日期",
-    "id_number": "身份证号",
-    "stage": "类别",
-    "name": "姓名",
-}
 
 
 class _MemberImport(_Import):
@@ -475,13 +519,11 @@ class _MemberImport(_Import):
             }
             id_number = r.parse("id_number", normalize_id_number)
             phone = r.parse("phone", normalize_phone)
-            if not r.get("name"):
-                r.reject("name", "姓名不能为空。")
             if not r.ok:
                 parsed.append(None)
                 continue
             try:
-                fields = check_member_fields(
+                fields = policies.member_fields(
                     r.get("name"),
                     stage,
                     gender,
@@ -493,10 +535,22 @@ class _MemberImport(_Import):
                     dates["since"],
                 )
             except InputError as exc:
-                r.reject(_blame(str(exc), _MEMBER_LABELS), str(exc))
+                r.refuse(exc, None)
                 parsed.append(None)
                 continue
-            parsed.append(dict(fields, joined_on=dates["joined"], full_since=dates["full_since"], since=dates["since"]))
+            parsed.append(
+                dict(
+                    name=fields.name,
+                    stage=fields.stage,
+                    gender=fields.gender,
+                    birth_date=fields.birth_date,
+                    id_number=fields.id_number,
+                    phone=fields.phone,
+                    joined_on=dates["joined"],
+                    full_since=dates["full_since"],
+                    since=dates["since"],
+                )
+            )
         # the database and the rest of the file: orgs, groups, 身份证号
         taken = bulk.registered_id_numbers(p["id_number"] for p in parsed if p and p["id_number"])
         first_number: dict[str, int] = {}
@@ -505,34 +559,24 @@ class _MemberImport(_Import):
             self.tick(1)
             if p is None:
                 continue
-            try:
-                org = self.directory.org(r.get("org"))
-            except InputError as exc:
-                r.reject("org", str(exc))
-                continue
-            if org.kind not in BRANCH_KINDS:
-                r.reject("org", f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党员的组织关系应在党支部。")
-                continue
             since = p["since"]
             try:
-                if since is not None:
-                    _live_on(org, since, "组织")
-                elif org.dissolved_on is not None:
-                    raise InputError(f"“{org.name}”已于{format_date(org.dissolved_on)}撤销或合并。")
+                org = self.directory.org(r.values["org"])
+                policies.may_join(org, since)
             except InputError as exc:
-                r.reject("since" if since is not None else "org", str(exc))
+                r.refuse(exc, "org")
                 continue
-            group = r.get("group")
+            group: str | int | None = r.get("group")
             p["group"] = group
-            if group:
-                gid = _is_id(group)
+            if isinstance(group, str):
+                gid = id_of(group)
                 if gid is not None and gid in self.directory.groups and self.directory.groups[gid].org_id == org.id:
                     group = p["group"] = gid
-                if isinstance(group, int) or self.directory.has_group(org.id, group):
+                if isinstance(group, str) and parse_ref(group).looks_like_id:
+                    r.reject("group", f"{org.name}没有编号为“{group}”的党小组，新建的党小组也不能以数字为名。")
+                elif isinstance(group, int) or self.directory.has_group(org.id, group):
                     try:
-                        g = self.directory.group(group, org.id)
-                        if g.dissolved_on is not None and (since is None or since >= g.dissolved_on):
-                            r.reject("group", f"党小组“{g.name}”已于{format_date(g.dissolved_on)}撤销。")
+                        policies.may_join_group(self.directory.group(group, org), since)
                     except InputError as exc:
                         r.reject("group", str(exc))
                 else:
@@ -540,10 +584,10 @@ class _MemberImport(_Import):
             number = p["id_number"]
             if number:
                 if number in taken:
-                    mid, name = taken[number]
-                    r.reject(
-                        "id_number", f"身份证号{number[:6]}…{number[-4:]}已登记为编号{mid}（{name}），不能重复登记。"
-                    )
+                    try:
+                        policies.id_number_free(number, taken[number])
+                    except InputError as exc:
+                        r.refuse(exc, "id_number")
                 elif number in first_number:
                     r.reject("id_number", f"身份证号{number[:6]}…{number[-4:]}与第{first_number[number]}行重复。")
                 else:
@@ -591,11 +635,6 @@ class _MemberImport(_Import):
 # ---------------------------------------------------------------- sessions
 
 
-def _is_id(ref: str) -> int | None:
-    s = ref.strip().lstrip("#")
-    return int(s) if s.isdigit() and len(s) < 12 else None
-
-
 class _Pool:
     """The people of one org on one day, found by id, 身份证号 or name (as `lookup.find_member`)."""
 
@@ -607,20 +646,15 @@ class _Pool:
             self.by_name[p.name].append(p)
 
     def find(self, ref: str, where: str) -> bulk.Person | None:
-        """The one person `ref` names; None when nobody; InputError when several."""
-        mid = _is_id(ref)
-        if mid is not None and mid in self.by_id:
-            return self.by_id[mid]
-        if len(ref) == 18 and ref.upper() in self.by_number:
-            return self.by_number[ref.upper()]
-        found = self.by_name.get(ref, [])
-        if len(found) > 1:
-            raise InputError(
-                f"{where}名为“{ref}”的人有{len(found)}个："
-                + "、".join(f"编号{p.member_id}（{STAGES.label(p.stage)}）" for p in found)
-                + "，请用编号指明。"
-            )
-        return found[0] if found else None
+        """The one person `ref` names; None when nobody; AmbiguousError when several."""
+        r = parse_ref(ref)
+        if r.id is not None and r.id in self.by_id:
+            return self.by_id[r.id]
+        if r.id_number is not None and r.id_number in self.by_number:
+            return self.by_number[r.id_number]
+        return resolving.choose_person(
+            r, self.by_name.get(r.name, []), lambda p: f"编号{p.member_id}（{STAGES.label(p.stage)}）", where
+        )
 
 
 class _SessionImport(_Import):
@@ -629,16 +663,21 @@ class _SessionImport(_Import):
         for r in self.rows:
             kinds = r.parse("kind", lambda t: parse_kinds([t]))
             on = r.parse("on", _date, "日期")
-            hours = r.parse("hours", _parse_hours)
+            hours = r.parse("hours", parse_hours)
             for_year = r.parse("for_year", _year)
             if on is not None and for_year is not None:
                 try:
-                    check_for_year(for_year, on)
+                    policies.for_year_fits(for_year, on)
                 except InputError as exc:
-                    r.reject("for_year", str(exc))
+                    r.refuse(exc, "for_year")
             leave = split_leave(r.get("leave"))
             if any(not name for name, _ in leave):
                 r.reject("leave", "请假人员应写成“姓名:原因”，姓名不能为空。")
+            for _, reason in leave:
+                try:
+                    policies.text(reason, *bulk.text_rule(Attendance.reason), field="leave")
+                except InputError as exc:
+                    r.refuse(exc, "leave")
             if not r.ok:
                 parsed.append(None)
                 continue
@@ -660,28 +699,25 @@ class _SessionImport(_Import):
                 places.append(None)
                 continue
             try:
-                org = self.directory.org(r.get("org"))
-                _live_on(org, p["on"], "组织")
+                org = self.directory.org(r.values["org"])
+                policies.org_exists_on(org, p["on"])
             except InputError as exc:
                 r.reject("org", str(exc))
                 places.append(None)
                 continue
             grp = None
-            if r.get("group"):
+            group = r.get("group")
+            if group:
                 try:
-                    grp = self.directory.group(r.get("group"), org.id)
+                    grp = self.directory.group(group, org)
                 except InputError as exc:
                     r.reject("group", str(exc))
                     places.append(None)
                     continue
-            if grp is None and any(k in GROUP_SESSION_KINDS for k in p["kinds"]):
-                r.reject("group", "党小组会须在“党小组”一列写明是哪个党小组。")
-                places.append(None)
-                continue
             try:
-                check_holder(p["kinds"], grp, p["on"])
+                policies.session_holder(p["kinds"], grp, p["on"], how="在“党小组”一列写明")
             except InputError as exc:
-                r.reject("kind" if "党支部召开" in str(exc) else "group", str(exc))
+                r.refuse(exc, "group")
                 places.append(None)
                 continue
             places.append((org, grp))
@@ -691,7 +727,7 @@ class _SessionImport(_Import):
         # hosts and recorders may come from outside the org: look those up once, together
         outside: set[str] = set()
         for r, p, pl in zip(self.rows, parsed, places):
-            if pl is None:
+            if pl is None or p is None:
                 continue
             pool = self._pool(pl[0].id, p["on"])
             for key in ("host", "recorder", "lecturer"):
@@ -705,7 +741,7 @@ class _SessionImport(_Import):
         elsewhere = bulk.members_by_ref(outside)
         for r, p, pl in zip(self.rows, parsed, places):
             self.tick(1)
-            if pl is None:
+            if pl is None or p is None:
                 continue
             org, grp = pl
             r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
@@ -744,43 +780,23 @@ class _SessionImport(_Import):
             if found is not None:
                 people[key] = found.member_id
                 continue
-            others = elsewhere.get(ref, [])
-            if len(others) == 1:
-                people[key] = others[0][0]
-            elif len(others) > 1:
-                r.reject(
-                    key,
-                    f"名为“{ref}”的人有{len(others)}个："
-                    + "；".join(f"编号{mid}（{o or '无组织关系'}）" for mid, o in others)
-                    + "，请用编号指明。",
+            try:
+                other = resolving.choose_person(
+                    parse_ref(ref), elsewhere.get(ref, []), lambda c: f"编号{c[0]}（{c[1] or '无组织关系'}）"
                 )
+            except InputError as exc:
+                r.reject(key, str(exc))
+                continue
+            if other is not None:
+                people[key] = other[0]
             elif key == "lecturer":
                 people[key], lecturer_name = None, ref  # an invited lecturer, by name
             else:
                 r.reject(key, f"没有找到{role}“{ref}”。")
-        status: dict[int, tuple[str, str | None]] = {}
-        for key, st, refs in (
-            ("present", "present", [(x, None) for x in p["present"]]),
-            ("leave", "leave", p["leave"]),
-            ("absent", "absent", [(x, None) for x in p["absent"]]),
-        ):
-            for ref, reason in refs:
-                try:
-                    found = pool.find(ref, where)
-                except InputError as exc:
-                    r.reject(key, str(exc))
-                    continue
-                if found is None:
-                    r.reject(key, f"“{ref}”在{format_date(on)}不属于{org.name}，不能记为{ATTENDANCE.label(st)}。")
-                    continue
-                if found.member_id in status:
-                    r.reject(
-                        key,
-                        f"{found.name}同时被记为{ATTENDANCE.label(status[found.member_id][0])}"
-                        f"和{ATTENDANCE.label(st)}。",
-                    )
-                    continue
-                status[found.member_id] = (st, reason)
+        request = AttendanceInput(present=p["present"], leave=p["leave"], absent=p["absent"])
+        rows, errors = policies.resolve_attendance(request, (), lambda ref: pool.find(ref, where), org.name, on, where)
+        for refusal in errors:
+            r.refuse(refusal, "present")
         if not r.ok:
             return None
         return bulk.NewSession(
@@ -796,7 +812,7 @@ class _SessionImport(_Import):
             lecturer=people["lecturer"],
             lecturer_name=lecturer_name,
             for_year=p["for_year"],
-            attendance=tuple((mid, st, reason) for mid, (st, reason) in status.items()),
+            attendance=tuple(rows),
         )
 
     def summarize(self, good: list[_Row], report: ImportReport) -> None:

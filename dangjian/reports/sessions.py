@@ -8,6 +8,7 @@ import peewee as pw
 
 from dangjian.errors import InputError, NotFoundError
 from dangjian.queries.facts import load_orgs, subtree
+from dangjian.refs import id_of
 from dangjian.services.sessions import roster_on
 from dangjian.store.lookup import find_group, find_org
 from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
@@ -80,10 +81,10 @@ def list_sessions(
 
 
 def show_session(ref: str) -> dict:
-    sid = str(ref).strip().lstrip("#")
-    if not sid.isdecimal():
+    sid = id_of(ref)
+    if sid is None:
         raise InputError(f"会议编号“{ref}”应是数字，可用 dangjian session list 查看。")
-    s = Session.get_or_none(Session.id == int(sid))
+    s = Session.get_or_none(Session.id == sid)
     if s is None:
         raise NotFoundError(f"没有编号为{sid}的会议记录。")
     org = Organization.get_by_id(s.org_id)

@@ -10,14 +10,15 @@ Never prints; never reads the clock (as_of is passed in).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
+from dangjian.domain import policies
 from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError, NotFoundError
 from dangjian.io.holidays import official_calendar
 from dangjian.periods import format_date
+from dangjian.refs import session_id
 from dangjian.rules.dossier import STAGE_OF_EVENT, STAGE_ORDER, Dossier
 from dangjian.rules.engine import Outcome, evaluate
 from dangjian.rules.facts import EventFact, Facts, MemberFact
@@ -39,14 +40,33 @@ _RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 # ---------------------------------------------------------------- recording
 
 
-@dataclass
+@dataclass(frozen=True)
+class RecordedMember:
+    """The person after the step: their stage and dates as now stored."""
+
+    id: int
+    name: str
+    stage: str
+    joined_on: date | None
+    full_since: date | None
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    id: int
+    event: str
+    on: date
+    details: dict | None
+
+
+@dataclass(frozen=True)
 class Recorded:
-    member: Member
-    event: MemberEvent
+    member: RecordedMember
+    event: RecordedEvent
     stage_before: str
     #: the day probation ends (admitted + 1 year + extensions), for a probationary member
     probation_ends: date | None = None
-    warnings: list[Finding] = field(default_factory=list)
+    warnings: tuple[Finding, ...] = ()
     #: sentences about how the rules counted (years whose working days were guessed)
     notes: tuple[str, ...] = ()
 
@@ -67,27 +87,21 @@ def _event_facts(rows) -> list[EventFact]:
     return [EventFact(member_id=e.member_id, event=e.event, on=e.on, details=e.details or {}, id=e.id) for e in rows]
 
 
-def _positive_int(value, what: str, allow_zero: bool = False) -> int | None:
-    if value is None:
-        return None
+def _positive_int(value: object, what: str, field: str, allow_zero: bool = False) -> int:
     try:
-        n = int(value)
+        n = int(value)  # type: ignore[call-overload]  # whatever a caller passed; refused below if not a number
     except (TypeError, ValueError):
-        raise InputError(f"{what}“{value}”不是整数。") from None
+        raise InputError(f"{what}“{value}”不是整数。", field=field) from None
     if n < 0 or (n == 0 and not allow_zero):
-        raise InputError(f"{what}应为{'非负' if allow_zero else '正'}整数，实际是{n}。")
+        raise InputError(f"{what}应为{'非负' if allow_zero else '正'}整数，实际是{n}。", field=field)
     return n
 
 
-def _hours(value) -> float | int | None:
-    if value is None:
+def _hours(value: object) -> float | int | None:
+    """Training hours: finite, above 0 and at most 1000 (kept as a JSON number)."""
+    h = policies.hours(value, policies.TRAINING_HOURS)
+    if h is None:
         return None
-    try:
-        h = Decimal(str(value))
-    except InvalidOperation:
-        raise InputError(f"学时“{value}”不是数字。") from None
-    if h <= 0 or h > 1000:
-        raise InputError(f"学时“{value}”应大于0且不超过1000。")
     return int(h) if h == h.to_integral_value() else float(h)
 
 
@@ -97,16 +111,16 @@ def _details(event: str, on: date, months, days, hours, until, entitled, present
     if event == "extended":
         if months is None:
             raise InputError("延长预备期须用 --months 写明延长几个月。")
-        details["months"] = _positive_int(months, "--months")
+        details["months"] = _positive_int(months, "延长的月数", "months")
         if details["months"] > 120:
-            raise InputError(f"延长预备期{details['months']}个月不可能，请检查 --months。")
+            raise InputError(f"延长预备期{details['months']}个月不可能，请检查月数。", field="months")
     elif months is not None:
         raise InputError(f"--months 只用于延长预备期（extended），不用于“{name}”。")
     if event == "trained":
         if days is not None:
-            details["days"] = _positive_int(days, "--days")
+            details["days"] = _positive_int(days, "培训天数", "days")
             if details["days"] > 366:
-                raise InputError(f"培训{details['days']}天不可能，请检查 --days。")
+                raise InputError(f"培训{details['days']}天不可能，请检查天数。", field="days")
         if hours is not None:
             details["hours"] = _hours(hours)
     elif days is not None or hours is not None:
@@ -128,9 +142,9 @@ def _details(event: str, on: date, months, days, hours, until, entitled, present
             )
         if entitled is None:
             raise InputError("记录表决情况须用 --entitled 写明应到会有表决权的正式党员人数。")
-        n = _positive_int(entitled, "--entitled")
-        p = _positive_int(present, "--present", allow_zero=True)
-        y = _positive_int(yes, "--yes", allow_zero=True)
+        n = _positive_int(entitled, "应到人数", "entitled")
+        p = None if present is None else _positive_int(present, "到会人数", "present", allow_zero=True)
+        y = None if yes is None else _positive_int(yes, "赞成票数", "yes", allow_zero=True)
         if p is not None and p > n:
             raise InputError(f"到会人数{p}超过了应到会有表决权的正式党员人数{n}。")
         if y is not None and y > (p if p is not None else n):
@@ -190,7 +204,7 @@ def record_event(
     """
     event = event if event in EVENTS else EVENTS.parse(event)
     details = _details(event, on, months, days, hours, until, entitled, present, yes)
-    note = (note or "").strip() or None
+    note = policies.text((note or "").strip() or None, "备注", None, "note")
     with database.atomic():
         m = find_member(ref)
         if m.birth_date is not None and on < m.birth_date:
@@ -199,10 +213,9 @@ def record_event(
             )
         sess = None
         if session is not None and str(session).strip():
-            sid = str(session).strip().lstrip("#")
-            sess = Session.get_or_none(Session.id == int(sid)) if sid.isdigit() else None
+            sess = Session.get_or_none(Session.id == session_id(session))
             if sess is None:
-                raise NotFoundError(f"没有编号为“{session}”的会议，可用 dangjian session list 查看。")
+                raise NotFoundError(f"没有编号为“{session}”的会议，可用 dangjian session list 查看。", field="session")
             if sess.held_on != on:
                 raise InputError(
                     f"会议（编号{sess.id}）于{format_date(sess.held_on)}召开，"
@@ -236,7 +249,14 @@ def record_event(
             f for f in after.findings if f.status == "violated" and (f.rule, f.status, f.date, f.message) not in keys
         ]
         notes = tuple(dict.fromkeys(before.notes + after.notes))
-    return Recorded(member=m, event=row, stage_before=stage_before, probation_ends=ends, warnings=warnings, notes=notes)
+    return Recorded(
+        member=RecordedMember(m.id, m.name, m.stage, m.joined_on, m.full_since),
+        event=RecordedEvent(row.id, row.event, row.on, row.details),
+        stage_before=stage_before,
+        probation_ends=ends,
+        warnings=tuple(warnings),
+        notes=notes,
+    )
 
 
 def _require_probationary(m: Member, events: list[EventFact], event: str, on: date) -> None:

@@ -6,73 +6,39 @@ and opens a new one, so the history of who belonged where is never lost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from dangjian.domain.identity import birth_date_of, gender_of, normalize_id_number, normalize_phone
+from dangjian.domain import policies
 from dangjian.errors import InputError
 from dangjian.periods import format_date
-from dangjian.services.orgs import _live_on
 from dangjian.store.connection import database
 from dangjian.store.lookup import find_group, find_member, find_org
 from dangjian.store.models import Member, Membership, Organization
-from dangjian.vocab import BRANCH_KINDS, GENDERS, MEMBER_STATUSES, ORG_KINDS, STAGES
+from dangjian.vocab import MEMBER_STATUSES
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    id: int
+    name: str
+    stage: str
+
+
+@dataclass(frozen=True)
+class Transferred:
+    """A transfer: `member` moved from branch `source` to `to` (None: out of the system) from day `on`."""
+
+    member: str
+    source: str
+    to: str | None
+    on: date
 
 
 def _branch(ref: str) -> Organization:
     org = find_org(ref)
-    if org.kind not in BRANCH_KINDS:
-        raise InputError(f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党员的组织关系应在党支部。")
+    policies.may_hold_members(org)
     return org
-
-
-def check_member_fields(
-    name: str,
-    stage: str = "full",
-    gender: str | None = None,
-    birth_date: date | None = None,
-    id_number: str | None = None,
-    phone: str | None = None,
-    joined_on: date | None = None,
-    full_since: date | None = None,
-    since: date | None = None,
-) -> dict:
-    """Validate and normalise a new member's own fields (no database): name, stage, gender,
-    birth_date, id_number and phone, checked against each other and the dates."""
-    name = (name or "").strip()
-    if not name:
-        raise InputError("姓名不能为空。")
-    stage = stage if stage in STAGES else STAGES.parse(stage)
-    if gender is not None and gender not in GENDERS:
-        gender = GENDERS.parse(gender)
-    if id_number:
-        id_number = normalize_id_number(id_number)
-        born = birth_date_of(id_number)
-        if birth_date is not None and birth_date != born:
-            raise InputError(f"出生日期{format_date(birth_date)}与身份证号中的{format_date(born)}不一致。")
-        birth_date = born
-        if gender is not None and gender != gender_of(id_number):
-            raise InputError(f"性别“{GENDERS.label(gender)}”与身份证号不一致。")
-        gender = gender or gender_of(id_number)
-    if phone:
-        phone = normalize_phone(phone)
-    if full_since is not None and stage != "full":
-        raise InputError(f"只有正式党员才有转正日期，而“{name}”的类别是{STAGES.label(stage)}。")
-    if joined_on is not None and stage not in ("probationary", "full"):
-        raise InputError(f"{STAGES.label(stage)}还没有入党日期，只有预备党员和正式党员才有。")
-    if joined_on is not None and full_since is not None and full_since < joined_on:
-        raise InputError(f"转正日期{format_date(full_since)}早于入党日期{format_date(joined_on)}。")
-    if birth_date is not None:
-        for what, d in (("入党日期", joined_on), ("转正日期", full_since), ("转入日期", since)):
-            if d is not None and d < birth_date:
-                raise InputError(f"{what}{format_date(d)}早于出生日期{format_date(birth_date)}。")
-    return {
-        "name": name,
-        "stage": stage,
-        "gender": gender,
-        "birth_date": birth_date,
-        "id_number": id_number,
-        "phone": phone,
-    }
 
 
 def add_member(
@@ -90,28 +56,23 @@ def add_member(
     education: str | None = None,
     unit: str | None = None,
     job: str | None = None,
-) -> Member:
-    fields = check_member_fields(name, stage, gender, birth_date, id_number, phone, joined_on, full_since, since)
-    name, stage, gender, birth_date, id_number, phone = (
-        fields[k] for k in ("name", "stage", "gender", "birth_date", "id_number", "phone")
-    )
+) -> MemberAdded:
+    f = policies.member_fields(name, stage, gender, birth_date, id_number, phone, joined_on, full_since, since)
+    name, stage, gender, birth_date, id_number, phone = f.name, f.stage, f.gender, f.birth_date, f.id_number, f.phone
+    policies.text(name, "姓名", Member.name.max_length, "name")
+    policies.text(education, "学历", Member.education.max_length, "education")
+    policies.text(unit, "工作单位", Member.unit.max_length, "unit")
+    policies.text(job, "职务", Member.job.max_length, "job")
     with database.atomic():
-        branch = _branch(org)
-        if since is not None:
-            _live_on(branch, since, "组织")
-        elif branch.dissolved_on is not None:
-            raise InputError(f"“{branch.name}”已于{format_date(branch.dissolved_on)}撤销或合并。")
+        branch = find_org(org)
+        policies.may_join(branch, since)
         grp = None
         if group:
             grp = find_group(group, branch)
-            if grp.dissolved_on is not None and (since is None or since >= grp.dissolved_on):
-                raise InputError(f"党小组“{grp.name}”已于{format_date(grp.dissolved_on)}撤销。")
+            policies.may_join_group(grp, since)
         if id_number:
             clash = Member.get_or_none(Member.id_number == id_number)
-            if clash is not None:
-                raise InputError(
-                    f"身份证号{id_number[:6]}…{id_number[-4:]}已登记为编号{clash.id}（{clash.name}），不能重复登记。"
-                )
+            policies.id_number_free(id_number, (clash.id, clash.name) if clash is not None else None)
         member = Member.create(
             name=name,
             gender=gender,
@@ -127,13 +88,14 @@ def add_member(
             full_since=full_since,
         )
         Membership.create(member=member, org=branch, group=grp, start=since)
-        return member
+        return MemberAdded(member.id, member.name, member.stage)
 
 
 def transfer_member(
     ref: str, on: date, to: str | None = None, out: bool = False, group: str | None = None, note: str | None = None
-) -> dict:
+) -> Transferred:
     """Move a member to another branch (or out of the system) from day `on`."""
+    policies.text(note, "备注", None, "note")
     if bool(to) == bool(out):
         raise InputError("请在 --to 组织 与 --out（转出本系统）之间选一个。")
     with database.atomic():
@@ -151,7 +113,7 @@ def transfer_member(
         dst = grp = None
         if to:
             dst = _branch(to)
-            _live_on(dst, on, "转入组织")
+            policies.org_exists_on(dst, on, "转入组织", field="to")
             if group:
                 grp = find_group(group, dst)
             if dst.id == src.id and (grp is None or grp.id == current.group_id):
@@ -159,7 +121,7 @@ def transfer_member(
         if dst is not None and dst.id == src.id and current.start == on:
             current.group = grp  # a change of group on the day the membership began
             current.save()
-            return {"member": m.name, "from": src.name, "to": dst.name, "on": on}
+            return Transferred(m.name, src.name, dst.name, on)
         current.end = on
         current.save()
         if dst is not None:
@@ -167,4 +129,4 @@ def transfer_member(
         else:
             m.status = "transferred-out"
             m.save()
-        return {"member": m.name, "from": src.name, "to": dst.name if dst else None, "on": on}
+        return Transferred(m.name, src.name, dst.name if dst else None, on)

@@ -6,10 +6,14 @@ intervals and never delete rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import peewee as pw
 
+from dangjian.domain import policies
 from dangjian.errors import InputError
 from dangjian.periods import format_date
 from dangjian.store.connection import database
@@ -18,10 +22,40 @@ from dangjian.store.models import Member, Membership, Organization, PartyGroup
 from dangjian.vocab import BRANCH_KINDS, ORG_KINDS
 
 
-def _require_live_name_free(name: str) -> None:
-    clash = Organization.get_or_none((Organization.name == name) & Organization.dissolved_on.is_null())
-    if clash is not None:
-        raise InputError(f"已有名为“{name}”的组织（编号{clash.id}），组织名称不能重复。")
+@dataclass(frozen=True)
+class OrgAdded:
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What `merge_orgs` did: the sources merged into `into` from day `on`."""
+
+    into: str
+    on: date
+    sources: tuple[str, ...]
+    members_moved: int
+
+
+@dataclass(frozen=True)
+class Dissolved:
+    id: int
+    name: str
+    on: date
+
+
+@dataclass(frozen=True)
+class GroupAdded:
+    id: int
+    name: str
+    org_id: int
+    org_name: str
+
+
+def _text(value: str | None, what: str, column: pw.Field, field: str) -> str | None:
+    return policies.text(value, what, column.max_length, field)
 
 
 def add_org(
@@ -31,43 +65,35 @@ def add_org(
     established_on: date | None = None,
     village: bool = False,
     code: str | None = None,
-) -> Organization:
+) -> OrgAdded:
     name = (name or "").strip()
     if not name:
-        raise InputError("组织名称不能为空。")
+        raise InputError("组织名称不能为空。", field="name")
+    _text(name, "组织名称", Organization.name, "name")
+    _text(code, "组织代码", Organization.code, "code")
     if kind not in ORG_KINDS:
         kind = ORG_KINDS.parse(kind)
     with database.atomic():
-        _require_live_name_free(name)
+        policies.org_name_free(
+            name, Organization.get_or_none((Organization.name == name) & Organization.dissolved_on.is_null())
+        )
         parent_org = None
         if parent:
             parent_org = find_org(parent)
-            if parent_org.kind in BRANCH_KINDS:
-                raise InputError(
-                    f"上级组织“{parent_org.name}”是{ORG_KINDS.label(parent_org.kind)}，党支部下面不能再设组织。"
-                )
-            if parent_org.dissolved_on is not None:
-                raise InputError(f"上级组织“{parent_org.name}”已于{format_date(parent_org.dissolved_on)}撤销。")
-        return Organization.create(
+            policies.may_have_children(parent_org)
+        o = Organization.create(
             name=name, kind=kind, parent=parent_org, established_on=established_on, village=village, code=code
         )
+        return OrgAdded(o.id, o.name, o.kind)
 
 
-def _live_on(org: Organization, on: date, what: str) -> None:
-    if org.established_on is not None and on < org.established_on:
-        raise InputError(f"{what}“{org.name}”在{format_date(on)}尚未成立（成立于{format_date(org.established_on)}）。")
-    if org.dissolved_on is not None and on >= org.dissolved_on:
-        verb = "已合并" if org.merged_into_id else "已撤销"
-        raise InputError(f"{what}“{org.name}”在{format_date(on)}{verb}（{format_date(org.dissolved_on)}起）。")
-
-
-def merge_orgs(sources: list[str], into: str, on: date) -> dict:
+def merge_orgs(sources: list[str], into: str, on: date) -> Merged:
     """Merge branches into an existing org from day `on`: members move with their history."""
     if not sources:
         raise InputError("请给出要合并的组织。")
     with database.atomic():
         dst = find_org(into)
-        _live_on(dst, on, "合并后的组织")
+        policies.org_exists_on(dst, on, "合并后的组织", field="into")
         if dst.kind not in BRANCH_KINDS:
             raise InputError(f"合并后的组织“{dst.name}”是{ORG_KINDS.label(dst.kind)}，只能合并为党支部或联合党支部。")
         moved = 0
@@ -80,7 +106,7 @@ def merge_orgs(sources: list[str], into: str, on: date) -> dict:
             if src.id in seen:
                 raise InputError(f"“{src.name}”重复出现。")
             seen.add(src.id)
-            _live_on(src, on, "被合并的组织")
+            policies.org_exists_on(src, on, "被合并的组织", field="sources")
             if src.kind not in BRANCH_KINDS:
                 raise InputError(f"“{src.name}”是{ORG_KINDS.label(src.kind)}，只能合并党支部或联合党支部。")
             if (
@@ -101,7 +127,7 @@ def merge_orgs(sources: list[str], into: str, on: date) -> dict:
             src.merged_into = dst
             src.save()
             merged.append(src.name)
-        return {"into": dst.name, "on": on, "sources": merged, "members_moved": moved}
+        return Merged(into=dst.name, on=on, sources=tuple(merged), members_moved=moved)
 
 
 def _move_members(src: Organization, dst: Organization, on: date, note: str) -> int:
@@ -126,10 +152,10 @@ def _move_members(src: Organization, dst: Organization, on: date, note: str) -> 
     return len(rows)
 
 
-def dissolve_org(ref: str, on: date) -> Organization:
+def dissolve_org(ref: str, on: date) -> Dissolved:
     with database.atomic():
         org = find_org(ref)
-        _live_on(org, on, "组织")
+        policies.org_exists_on(org, on, field="name")
         live_children = (
             Organization.select()
             .where(
@@ -152,36 +178,49 @@ def dissolve_org(ref: str, on: date) -> Organization:
             .where((PartyGroup.org == org.id) & PartyGroup.dissolved_on.is_null())
             .execute()
         )
-        return org
+        return Dissolved(org.id, org.name, on)
 
 
 # ---------------------------------------------------------------- groups
 
 
-def add_group(name: str, org_ref: str, leader: str | None = None, established_on: date | None = None) -> PartyGroup:
+def add_group(name: str, org_ref: str, leader: str | None = None, established_on: date | None = None) -> GroupAdded:
     name = (name or "").strip()
     if not name:
-        raise InputError("党小组名称不能为空。")
+        raise InputError("党小组名称不能为空。", field="name")
+    _text(name, "党小组名称", PartyGroup.name, "name")
     with database.atomic():
         org = find_org(org_ref)
-        if org.kind not in BRANCH_KINDS:
-            raise InputError(f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党小组只能设在党支部下。")
-        if org.dissolved_on is not None:
-            raise InputError(f"“{org.name}”已于{format_date(org.dissolved_on)}撤销，不能再设党小组。")
-        if established_on is not None:
-            _live_on(org, established_on, "组织")
-        clash = PartyGroup.get_or_none(
-            (PartyGroup.org == org.id) & (PartyGroup.name == name) & PartyGroup.dissolved_on.is_null()
+        policies.may_hold_groups(org, established_on)
+        policies.group_name_free(
+            org,
+            name,
+            PartyGroup.get_or_none(
+                (PartyGroup.org == org.id) & (PartyGroup.name == name) & PartyGroup.dissolved_on.is_null()
+            ),
         )
-        if clash is not None:
-            raise InputError(f"{org.name}已有名为“{name}”的党小组（编号{clash.id}）。")
         leader_member = None
         if leader:
-            leader_member = find_member(leader, among=_current_members(org), context=f"{org.name}中")
+            leader_member = _field(
+                "leader", lambda: find_member(leader, among=_current_members(org), context=f"{org.name}中")
+            )
         group = PartyGroup.create(name=name, org=org, leader=leader_member, established_on=established_on)
         if leader_member is not None:
             _put_in_group(leader_member, org, group, established_on)
-        return group
+        return GroupAdded(group.id, group.name, org.id, org.name)
+
+
+T = TypeVar("T")
+
+
+def _field(field: str, find: Callable[[], T]) -> T:
+    """find(), with a refusal pointed at `field` when it names none."""
+    try:
+        return find()
+    except InputError as exc:
+        if exc.field is None or exc.field in ("org", "group"):
+            exc.field = field
+        raise
 
 
 def _current_members(org: Organization) -> pw.Query:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from dangjian.domain import policies
+from dangjian.domain.policies import AttendanceInput
 from dangjian.errors import InputError, NotFoundError
 from dangjian.periods import format_date
 from dangjian.rules.asof import is_on_roster
 from dangjian.rules.facts import MembershipFact
-from dangjian.services.orgs import _live_on
 from dangjian.store.connection import database
 from dangjian.store.lookup import find_group, find_member, find_org, members_of_org_on
 from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
-from dangjian.vocab import ATTENDANCE, GROUP_SESSION_KINDS, SESSION_KINDS
+from dangjian.vocab import SESSION_KINDS
 
 _SPLIT = re.compile(r"[,，、;；]")
-_BRANCH_ONLY = frozenset({"general-meeting", "committee-meeting"})
 
 
 def split_names(text: str | None) -> list[str]:
@@ -39,30 +39,25 @@ def split_leave(text: str | None) -> list[tuple[str, str | None]]:
     return out
 
 
-@dataclass
-class AttendanceInput:
-    all_present: bool = False
-    present: list[str] | None = None
-    leave: list[tuple[str, str | None]] | None = None
-    absent: list[str] | None = None
+@dataclass(frozen=True)
+class SessionAdded:
+    id: int
+    held_on: date
+    org_id: int
+    group_id: int | None
+    kinds: tuple[str, ...]
 
 
-def _parse_hours(hours) -> Decimal | None:
-    if hours is None or hours == "":
-        return None
-    try:
-        h = Decimal(str(hours))
-    except InvalidOperation:
-        raise InputError(f"学时“{hours}”不是数字。") from None
-    if not h.is_finite() or h < 0 or h > 24:
-        raise InputError(f"学时“{hours}”应在0到24之间。")
-    return h
+def parse_hours(value: object) -> Decimal | None:
+    """A session's 学时 as typed: finite, from 0 to 24."""
+    return policies.hours(value, policies.SESSION_HOURS)
 
 
 def roster_on(org: Organization, on: date, group: PartyGroup | None = None) -> tuple[list[Member], list[Member]]:
     """(expected, others): members of org (or group) on day `on`, split by 应到 or not."""
     members = list(members_of_org_on(org, on, group).order_by(Member.id))
-    expected, others = [], []
+    expected: list[Member] = []
+    others: list[Member] = []
     for m in members:
         fact = MembershipFact(
             member_id=m.id, org_id=org.id, stage=m.stage, joined_on=m.joined_on, full_since=m.full_since
@@ -71,52 +66,35 @@ def roster_on(org: Organization, on: date, group: PartyGroup | None = None) -> t
     return expected, others
 
 
-def _resolve_person(ref: str, org: Organization, on: date, role: str) -> Member:
+def _resolve_person(ref: str, org: Organization, on: date, role: str, field: str) -> Member:
     """A host, recorder or lecturer: preferably someone of the org that day, else anyone."""
     try:
-        return find_member(ref, among=members_of_org_on(org, on), context=f"{org.name}中")
-    except NotFoundError:
         try:
-            return find_member(ref)
+            return find_member(ref, among=members_of_org_on(org, on), context=f"{org.name}中")
         except NotFoundError:
-            raise NotFoundError(f"没有找到{role}“{ref}”。") from None
+            try:
+                return find_member(ref)
+            except NotFoundError:
+                raise NotFoundError(f"没有找到{role}“{ref}”。") from None
+    except InputError as exc:
+        exc.field = field
+        raise
 
 
 def parse_kinds(kinds: list[str]) -> list[str]:
     """Session kinds as typed (slugs or labels, each maybe "a,b" or "a、b") -> distinct slugs."""
-    if not kinds:
-        raise InputError(f"请用 --kind 给出会议类型，可用的有：{SESSION_KINDS.choices()}。")
-    parsed = []
-    for k in kinds:
+    parsed: list[str] = []
+    for k in kinds or []:
         for part in split_names(k):
-            slug = part if part in SESSION_KINDS else SESSION_KINDS.parse(part)
+            try:
+                slug = part if part in SESSION_KINDS else SESSION_KINDS.parse(part)
+            except InputError as exc:
+                raise InputError(str(exc), field="kinds") from None
             if slug not in parsed:
                 parsed.append(slug)
     if not parsed:
-        raise InputError(f"请用 --kind 给出会议类型，可用的有：{SESSION_KINDS.choices()}。")
+        raise InputError(f"没有给出会议类型，可用的有：{SESSION_KINDS.choices()}。", field="kinds")
     return parsed
-
-
-def check_for_year(for_year: int | None, held_on: date) -> None:
-    if for_year is not None and for_year not in (held_on.year, held_on.year - 1):
-        raise InputError(
-            f"所属年度{for_year}不对：{format_date(held_on)}召开的会议"
-            f"只能算作{held_on.year - 1}年或{held_on.year}年的。"
-        )
-
-
-def check_holder(parsed: list[str], grp, held_on: date) -> None:
-    """A group's session: the group exists that day and the kinds are a group's; else no group kinds."""
-    if grp is not None:
-        if grp.established_on is not None and held_on < grp.established_on:
-            raise InputError(f"党小组“{grp.name}”在{format_date(held_on)}尚未成立。")
-        if grp.dissolved_on is not None and held_on >= grp.dissolved_on:
-            raise InputError(f"党小组“{grp.name}”已于{format_date(grp.dissolved_on)}撤销。")
-        bad = [k for k in parsed if k in _BRANCH_ONLY]
-        if bad:
-            raise InputError(f"{SESSION_KINDS.label(bad[0])}由党支部召开，不能记在党小组“{grp.name}”名下。")
-    elif any(k in GROUP_SESSION_KINDS for k in parsed):
-        raise InputError("党小组会须用 --group 指明是哪个党小组。")
 
 
 def add_session(
@@ -124,7 +102,7 @@ def add_session(
     held_on: date,
     org: str | None = None,
     group: str | None = None,
-    hours=None,
+    hours: object = None,
     topic: str | None = None,
     location: str | None = None,
     host: str | None = None,
@@ -134,30 +112,40 @@ def add_session(
     for_year: int | None = None,
     minutes: str | None = None,
     decisions: str | None = None,
-) -> Session:
+) -> SessionAdded:
     parsed = parse_kinds(kinds)
     if not org and not group:
-        raise InputError("请用 --org 给出党支部，或用 --group 给出党小组。")
-    hours_value = _parse_hours(hours)
-    check_for_year(for_year, held_on)
+        raise InputError("请用 --org 给出党支部，或用 --group 给出党小组。", field="org")
+    hours_value = parse_hours(hours)
+    policies.for_year_fits(for_year, held_on)
+    for value, what, column, key in (
+        (topic, "主题", Session.topic, "topic"),
+        (location, "地点", Session.location, "location"),
+        (minutes, "会议记录", Session.minutes, "minutes"),
+        (decisions, "决议事项", Session.decisions, "decisions"),
+    ):
+        policies.text(value, what, getattr(column, "max_length", None), key)
     attendance = attendance or AttendanceInput()
 
     with database.atomic():
         branch = find_org(org) if org else None
-        grp = find_group(group, branch) if group else None
-        if grp is not None:
+        if group:
+            grp = find_group(group, branch)
             branch = Organization.get_by_id(grp.org_id)
-        _live_on(branch, held_on, "组织")
-        check_holder(parsed, grp, held_on)
+        else:
+            grp = None
+        assert branch is not None  # an org or a group was given
+        policies.org_exists_on(branch, held_on)
+        policies.session_holder(parsed, grp, held_on)
 
-        host_m = _resolve_person(host, branch, held_on, "主持人") if host else None
-        recorder_m = _resolve_person(recorder, branch, held_on, "记录人") if recorder else None
+        host_m = _resolve_person(host, branch, held_on, "主持人", "host") if host else None
+        recorder_m = _resolve_person(recorder, branch, held_on, "记录人", "recorder") if recorder else None
         lecturer_m, lecturer_name = None, None
         if lecturer:
             try:
-                lecturer_m = _resolve_person(lecturer, branch, held_on, "授课人")
+                lecturer_m = _resolve_person(lecturer, branch, held_on, "授课人", "lecturer")
             except NotFoundError:
-                lecturer_name = lecturer.strip()
+                lecturer_name = policies.text(lecturer.strip(), "授课人", Session.lecturer_name.max_length, "lecturer")
 
         rows = _attendance_rows(attendance, branch, grp, held_on)
         session = Session.create(
@@ -178,7 +166,7 @@ def add_session(
         SessionKind.insert_many([{"session": session.id, "kind": k} for k in parsed]).execute()
         if rows:
             Attendance.insert_many([{"session": session.id, **r} for r in rows]).execute()
-        return session
+        return SessionAdded(session.id, held_on, branch.id, grp.id if grp else None, tuple(parsed))
 
 
 def _attendance_rows(a: AttendanceInput, org: Organization, grp: PartyGroup | None, on: date) -> list[dict]:
@@ -192,30 +180,15 @@ def _attendance_rows(a: AttendanceInput, org: Organization, grp: PartyGroup | No
     where = f"{format_date(on)}的{grp.name if grp else org.name}"
     candidates = Member.select().where(Member.id.in_(list(pool) or [0]))
 
-    def resolve(ref: str, status_label: str) -> Member:
+    def find(ref: str) -> Member | None:
         try:
             return find_member(ref, among=candidates, context=f"{org.name}中")
         except NotFoundError:
-            raise NotFoundError(f"“{ref}”在{format_date(on)}不属于{org.name}，不能记为{status_label}。") from None
+            return None
 
-    status: dict[int, tuple[str, str | None]] = {}
-    named: dict[int, str] = {}
-
-    def put(m: Member, st: str, reason: str | None) -> None:
-        if m.id in named:
-            raise InputError(f"{m.name}同时被记为{ATTENDANCE.label(named[m.id])}和{ATTENDANCE.label(st)}。")
-        named[m.id] = st
-        status[m.id] = (st, reason)
-
-    if a.all_present:
-        for m in expected:
-            status[m.id] = ("present", None)
-    for ref in a.present or []:
-        put(resolve(ref, "出席"), "present", None)
-    for ref, reason in a.leave or []:
-        put(resolve(ref, "请假"), "leave", reason)
-    for ref in a.absent or []:
-        put(resolve(ref, "缺席"), "absent", None)
-    if not status and (a.present or a.leave or a.absent):
-        raise InputError(f"{where}没有可记录的出勤。")
-    return [{"member": mid, "status": st, "reason": reason} for mid, (st, reason) in status.items()]
+    for _, reason in a.leave or []:
+        policies.text(reason, "原因", Attendance.reason.max_length, "leave")
+    rows, errors = policies.resolve_attendance(a, expected, find, org.name, on, where)
+    if errors:
+        raise errors[0]
+    return [{"member": mid, "status": st, "reason": reason} for mid, st, reason in rows]

@@ -6,11 +6,14 @@ attendance. Rows go in with `insert_many`, a chunk of rows per statement, inside
 one transaction; names are resolved with a fixed number of queries (one per
 table, or one per thousand names for the biggest lookups), never one per row.
 
-These functions trust their caller for the content of each row (the importer
-checks every field with the same helpers as the single-record services); they
-refuse only what they resolve themselves: a name that is not there or is
-ambiguous, an org name already taken, a 身份证号 already registered, a parent that
-cannot have children. Never prints; never reads the clock.
+These functions trust their caller for the format of each field (the importer
+parses every cell as the single-record commands parse their options), and hold
+every row to the write invariants of `domain.policies`, the ones the single-record
+services call: a branch has no child orgs, groups and members only in a branch that
+exists, no live name twice, a 身份证号 registered once, a session's holder and
+hours, text within its column's length and without NUL. Names resolve through
+`Directory`, the in-memory `domain.resolving.Resolver`. Never prints; never reads
+the clock.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from decimal import Decimal
 import peewee as pw
 
 from dangjian.audit.trail import note_insert
-from dangjian.errors import AmbiguousError, DatabaseUnavailable, InputError, NotFoundError
+from dangjian.domain import policies, resolving
+from dangjian.domain.policies import OrgLike
+from dangjian.errors import DatabaseUnavailable, InputError
 from dangjian.periods import format_date
-from dangjian.store.connection import database
+from dangjian.refs import id_of, parse_ref
+from dangjian.store.connection import _TEXT_LABELS, database
 from dangjian.store.models import (
     Attendance,
     Member,
@@ -39,7 +45,7 @@ from dangjian.store.models import (
     SessionKind,
     utcnow,
 )
-from dangjian.vocab import ATTENDANCE, BRANCH_KINDS, EVENTS, ORG_KINDS, SESSION_KINDS, STAGES
+from dangjian.vocab import ATTENDANCE, EVENTS, ORG_KINDS, SESSION_KINDS, STAGES
 
 #: Rows per INSERT statement: well under SQLite's 32,766 bound variables for the widest table.
 CHUNK = 500
@@ -173,6 +179,10 @@ class Person:
     start: date | None
     end: date | None
 
+    @property
+    def id(self) -> int:
+        return self.member_id
+
     def belongs_on(self, d: date) -> bool:
         return (self.start is None or self.start <= d) and (self.end is None or d < self.end)
 
@@ -209,11 +219,13 @@ class Directory:
 
     def _index(self) -> None:
         self._orgs_by_name: dict[str, list[OrgEntry]] = defaultdict(list)
-        for o in self.orgs.values():
+        for o in sorted(self.orgs.values(), key=lambda o: o.id):
             self._orgs_by_name[o.name].append(o)
         self._groups_by_name: dict[tuple[int, str], list[GroupEntry]] = defaultdict(list)
-        for g in self.groups.values():
+        self._groups_named: dict[str, list[GroupEntry]] = defaultdict(list)
+        for g in sorted(self.groups.values(), key=lambda g: g.id):
             self._groups_by_name[(g.org_id, g.name)].append(g)
+            self._groups_named[g.name].append(g)
 
     def add_org(self, o: OrgEntry) -> None:
         self.orgs[o.id] = o
@@ -222,6 +234,11 @@ class Directory:
     def add_group(self, g: GroupEntry) -> None:
         self.groups[g.id] = g
         self._groups_by_name[(g.org_id, g.name)].append(g)
+        self._groups_named[g.name].append(g)
+
+    def live_group_named(self, org_id: int, name: str) -> GroupEntry | None:
+        live = [g for g in self._groups_by_name.get((org_id, name.strip()), ()) if g.dissolved_on is None]
+        return live[0] if live else None
 
     def live_org_named(self, name: str) -> OrgEntry | None:
         live = [o for o in self._orgs_by_name.get(name.strip(), ()) if o.dissolved_on is None]
@@ -229,39 +246,24 @@ class Directory:
 
     def org(self, ref: Ref) -> OrgEntry:
         """As `lookup.find_org`: by id or name, a live org winning over dissolved ones."""
-        if isinstance(ref, int):
-            if ref in self.orgs:
-                return self.orgs[ref]
-            raise NotFoundError(f"没有编号为{ref}的组织。")
-        name = str(ref).strip()
-        found = self._orgs_by_name.get(name, [])
-        if not found:
-            raise NotFoundError(f"没有名为“{name}”的组织。")
-        pool = [o for o in found if o.dissolved_on is None] or found
-        if len(pool) > 1:
-            raise AmbiguousError(
-                f"名为“{name}”的组织有{len(pool)}个：" + "、".join(f"编号{o.id}" for o in pool) + "，请用编号指明。"
-            )
-        return pool[0]
+        r = parse_ref(ref)
+        if r.id is not None and r.id in self.orgs:
+            return self.orgs[r.id]
+        return resolving.choose_org(r, self._orgs_by_name.get(r.name, []))
 
-    def group(self, ref: Ref, org_id: int) -> GroupEntry:
-        """A group of org `org_id` by id or name; a live group wins over dissolved ones."""
-        org = self.orgs[org_id]
-        if isinstance(ref, int):
-            g = self.groups.get(ref)
-            if g is None:
-                raise NotFoundError(f"没有编号为{ref}的党小组。")
-            if g.org_id != org_id:
-                raise NotFoundError(f"党小组“{g.name}”（编号{g.id}）不属于{org.name}。")
-            return g
-        name = str(ref).strip()
-        found = self._groups_by_name.get((org_id, name), [])
-        if not found:
-            raise NotFoundError(f"{org.name}没有名为“{name}”的党小组。")
-        pool = [g for g in found if g.dissolved_on is None] or found
-        if len(pool) > 1:
-            raise AmbiguousError(f"{org.name}名为“{name}”的党小组有{len(pool)}个，请用编号指明。")
-        return pool[0]
+    def group(self, ref: Ref, org: OrgLike | None = None) -> GroupEntry:
+        """As `lookup.find_group`: a group (of `org` when given) by id or name; a live group wins."""
+        r = parse_ref(ref)
+        if r.id is not None and r.id in self.groups:
+            return resolving.group_by_id(self.groups[r.id], org, self._org_name)
+        if org is None:
+            return resolving.choose_group(r, None, self._groups_named.get(r.name, []), [], self._org_name)
+        named = self._groups_by_name.get((org.id, r.name), [])
+        elsewhere = [] if named else [g for g in self._groups_named.get(r.name, []) if g.org_id != org.id]
+        return resolving.choose_group(r, org, named, elsewhere, self._org_name)
+
+    def _org_name(self, org_id: int) -> str:
+        return self.orgs[org_id].name
 
     def has_group(self, org_id: int, name: str) -> bool:
         return bool(self._groups_by_name.get((org_id, name.strip())))
@@ -292,18 +294,13 @@ class Directory:
         return out
 
 
-def _member_id(ref: str) -> int | None:
-    s = ref.strip().lstrip("#")
-    return int(s) if s.isdigit() and len(s) < 12 else None
-
-
 def members_by_ref(refs: Iterable[str]) -> dict[str, list[tuple[int, str | None]]]:
     """Who each reference names among all members, as `lookup.find_member` reads it: an id
     ("12" or "#12"), a 身份证号, else a name. ref -> [(member id, current org name)], in one
     query per thousand references."""
     out: dict[str, list[tuple[int, str | None]]] = {}
     for chunk in pw.chunked(sorted(set(refs)), LOOKUP_CHUNK):
-        ids = [i for i in map(_member_id, chunk) if i is not None]
+        ids = [i for i in map(id_of, chunk) if i is not None]
         numbers = [r.upper() for r in chunk if len(r) == 18]
         cond = Member.name.in_(chunk)
         if ids:
@@ -328,7 +325,7 @@ def members_by_ref(refs: Iterable[str]) -> dict[str, list[tuple[int, str | None]
                 by_number[number] = (mid, org_name)
             by_name[name].append((mid, org_name))
         for ref in chunk:
-            mid = _member_id(ref)
+            mid = id_of(ref)
             if mid is not None and mid in by_id:
                 out[ref] = [by_id[mid]]
             elif len(ref) == 18 and ref.upper() in by_number:
@@ -384,10 +381,16 @@ def _insert(
     if want_ids and not returning:
         step = int(db.execute_sql("SELECT @@auto_increment_increment").fetchone()[0] or 1)
     convert = [f.db_value for f in fields]
+    texts = _text_columns(model, fields)
     shape = (type(db), model, tuple(f.name for f in fields), returning)
     ids: list[int] = []
     for chunk in pw.chunked(rows, size):
         n = len(chunk)
+        for row in chunk:
+            for i, what, limit in texts:
+                v = row[i]
+                if v.__class__ is str and ((limit is not None and len(v) > limit) or "\x00" in v):
+                    policies.text(v, what, limit)
         sql = _STATEMENTS.get(shape + (n,))
         if sql is not None:
             params = [c(v) for row in chunk for c, v in zip(convert, row)]
@@ -417,6 +420,22 @@ def _insert(
         note_insert(db, model, fields, chunk, got)
         ids.extend(got)
     return ids
+
+
+#: what users call the free-text columns the length check of `store.connection` does not name
+_OTHER_TEXT_LABELS = {"note": "备注", "minutes": "会议记录", "decisions": "决议事项", "details": "详情"}
+
+
+def _text_columns(model: type[pw.Model], fields: list[pw.Field]) -> list[tuple[int, str, int | None]]:
+    """(position, what users call it, length limit or None) of each text field among `fields`:
+    the same limits (the columns') and words the single-record writes are held to."""
+    return [(i, *text_rule(f)) for i, f in enumerate(fields) if isinstance(f, (pw.CharField, pw.TextField))]
+
+
+def text_rule(f: pw.Field) -> tuple[str, int | None]:
+    """What users call a text column, and its length limit (None for unbounded text)."""
+    what = _TEXT_LABELS.get((f.model._meta.table_name, f.name)) or _OTHER_TEXT_LABELS.get(f.name, f.name)
+    return what, f.max_length if isinstance(f, pw.CharField) else None
 
 
 def _levels(rows: Sequence[NewOrg], directory: Directory) -> list[list[int]]:
@@ -456,9 +475,7 @@ def insert_orgs(rows: Sequence[NewOrg], directory: Directory | None = None) -> l
         for r in rows:
             if r.kind not in ORG_KINDS:
                 raise InputError(f"未知的组织类型“{r.kind}”。")
-            clash = directory.live_org_named(r.name)
-            if clash is not None:
-                raise InputError(f"已有名为“{r.name}”的组织（编号{clash.id}），组织名称不能重复。")
+            policies.org_name_free(r.name, directory.live_org_named(r.name))
             if r.name in seen:
                 raise InputError(f"组织“{r.name}”重复出现。")
             seen.add(r.name)
@@ -485,12 +502,7 @@ def insert_orgs(rows: Sequence[NewOrg], directory: Directory | None = None) -> l
                         if isinstance(r.parent, str) and r.parent.strip() in batch
                         else directory.org(r.parent)
                     )
-                    if parent.kind in BRANCH_KINDS:
-                        raise InputError(
-                            f"上级组织“{parent.name}”是{ORG_KINDS.label(parent.kind)}，党支部下面不能再设组织。"
-                        )
-                    if parent.dissolved_on is not None:
-                        raise InputError(f"上级组织“{parent.name}”已于{format_date(parent.dissolved_on)}撤销。")
+                    policies.may_have_children(parent)
                     parent_id = parent.id
                 values.append((r.name, r.kind, parent_id, r.established_on, bool(r.village), r.code, now))
             new_ids = _insert(Organization, fields, values, want_ids=True)
@@ -513,14 +525,10 @@ def insert_groups(rows: Sequence[NewGroup], directory: Directory | None = None) 
         for r in rows:
             org = directory.org(r.org)
             name = r.name.strip()
-            if org.kind not in BRANCH_KINDS:
-                raise InputError(f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党小组只能设在党支部下。")
-            if org.dissolved_on is not None:
-                raise InputError(f"“{org.name}”已于{format_date(org.dissolved_on)}撤销，不能再设党小组。")
-            if (org.id, name) in seen or any(
-                g.dissolved_on is None for g in directory._groups_by_name.get((org.id, name), ())
-            ):
-                raise InputError(f"{org.name}已有名为“{name}”的党小组。")
+            policies.may_hold_groups(org, r.established_on)
+            policies.group_name_free(org, name, directory.live_group_named(org.id, name))
+            if (org.id, name) in seen:
+                raise InputError(f"{org.name}已有名为“{name}”的党小组。", field="name")
             seen.add((org.id, name))
             values.append((name, org.id, r.established_on))
         now = utcnow()
@@ -545,19 +553,19 @@ def insert_members(rows: Sequence[NewMember], directory: Directory | None = None
         numbers = [r.id_number for r in rows if r.id_number]
         if len(set(numbers)) != len(numbers):
             dup = next(n for n in numbers if numbers.count(n) > 1)
-            raise InputError(f"身份证号{dup[:6]}…{dup[-4:]}在同一批中出现了不止一次。")
+            raise InputError(f"身份证号{policies.masked_id_number(dup)}在同一批中出现了不止一次。", field="id_number")
         taken = registered_id_numbers(numbers)
-        if taken:
-            number, (mid, name) = next(iter(sorted(taken.items())))
-            raise InputError(f"身份证号{number[:6]}…{number[-4:]}已登记为编号{mid}（{name}），不能重复登记。")
+        for number in sorted(taken):
+            policies.id_number_free(number, taken[number])
         placed = []
         for r in rows:
             if r.stage not in STAGES:
                 raise InputError(f"未知的党员类别“{r.stage}”。")
             org = directory.org(r.org)
-            if org.kind not in BRANCH_KINDS:
-                raise InputError(f"“{org.name}”是{ORG_KINDS.label(org.kind)}，党员的组织关系应在党支部。")
-            grp = directory.group(r.group, org.id) if r.group not in (None, "") else None
+            policies.may_join(org, r.since)
+            grp = directory.group(r.group, org) if r.group not in (None, "") else None
+            if grp is not None:
+                policies.may_join_group(grp, r.since)
             placed.append((org.id, grp.id if grp else None))
         now = utcnow()
         member_fields = [
@@ -613,7 +621,7 @@ def insert_memberships(rows: Iterable[NewMembership], directory: Directory | Non
         values = []
         for r in rows:
             org = directory.org(r.org)
-            grp = directory.group(r.group, org.id) if r.group not in (None, "") else None
+            grp = directory.group(r.group, org) if r.group not in (None, "") else None
             if r.start is not None and r.end is not None and r.end <= r.start:
                 raise InputError(f"组织关系的结束日期{format_date(r.end)}不晚于开始日期{format_date(r.start)}。")
             values.append((r.member_id, org.id, grp.id if grp else None, r.start, r.end, r.note))
@@ -709,12 +717,16 @@ def insert_sessions(
             values = []
             for r in chunk:
                 org = directory.org(r.org)
-                grp = directory.group(r.group, org.id) if r.group not in (None, "") else None
+                grp = directory.group(r.group, org) if r.group not in (None, "") else None
                 if not r.kinds:
-                    raise InputError(f"{format_date(r.held_on)}{org.name}的会议没有类型。")
+                    raise InputError(f"{format_date(r.held_on)}{org.name}的会议没有类型。", field="kinds")
                 for k in r.kinds:
                     if k not in SESSION_KINDS:
-                        raise InputError(f"未知的会议类型“{k}”。")
+                        raise InputError(f"未知的会议类型“{k}”。", field="kinds")
+                policies.org_exists_on(org, r.held_on)
+                policies.session_holder(r.kinds, grp, r.held_on)
+                policies.hours(r.hours, policies.SESSION_HOURS)
+                policies.for_year_fits(r.for_year, r.held_on)
                 values.append(
                     (
                         org.id,

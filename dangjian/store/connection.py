@@ -17,6 +17,7 @@ import peewee as pw
 
 from dangjian.audit import trail
 from dangjian.audit.capture import Audited, Record
+from dangjian.domain import policies
 from dangjian.errors import DatabaseUnavailable, InputError
 from dangjian.store.base import DatabaseMixin, database
 from dangjian.store.models import MODELS, SCHEMA_VERSION, SchemaVersion
@@ -100,9 +101,7 @@ def _field_of(model: type[pw.Model], key: Any) -> pw.Field | None:
 
 def _too_long(model: type[pw.Model], f: pw.Field | None, value: str, limit: int) -> None:
     assert f is not None  # found among the model's text fields by the caller
-    label = _TEXT_LABELS.get((model._meta.table_name, f.name), f.name)
-    shown = value if len(value) <= 20 else value[:20] + "…"
-    raise InputError(f"{label}“{shown}”太长：最多{limit}个字，现有{len(value)}个字。")
+    policies.text(value, _TEXT_LABELS.get((model._meta.table_name, f.name), f.name), limit)
 
 
 class Database(FitsColumns, Audited):

@@ -1,5 +1,9 @@
 """Finding orgs, groups and members by what a user typed: an id, a 身份证号 or a name.
 
+The database's `Resolver` (see `domain.resolving`): references are read by
+`dangjian.refs`, and the choice among candidates is `domain.resolving`'s, shared
+with the in-memory directory of bulk writes and imports.
+
 An unknown reference raises `NotFoundError`; a name shared by several records
 raises `AmbiguousError` listing the candidates with their ids and orgs.
 """
@@ -10,78 +14,55 @@ from datetime import date
 
 import peewee as pw
 
-from dangjian.errors import AmbiguousError, NotFoundError
-from dangjian.periods import format_date
+from dangjian.domain import resolving
+from dangjian.domain.policies import OrgLike
+from dangjian.errors import NotFoundError
+from dangjian.refs import parse_ref
 from dangjian.store.models import Member, Membership, Organization, PartyGroup
-from dangjian.vocab import ORG_KINDS
 
 
-def _as_id(ref: str) -> int | None:
-    s = str(ref).strip()
-    if s.startswith("#"):
-        s = s[1:]
-    return int(s) if s.isdecimal() and len(s) < 12 else None
-
-
-def org_label(org: Organization) -> str:
-    extra = ""
-    if org.dissolved_on is not None:
-        extra = f"，{format_date(org.dissolved_on)}起{'已合并' if org.merged_into_id else '已撤销'}"
-    return f"{org.name}（编号{org.id}，{ORG_KINDS.label(org.kind)}{extra}）"
-
-
-def find_org(ref: str) -> Organization:
+def find_org(ref: str | int) -> Organization:
     """An org by id or name; a live org wins over dissolved ones of the same name."""
-    oid = _as_id(ref)
-    if oid is not None:
-        org = Organization.get_or_none(Organization.id == oid)
+    r = parse_ref(ref)
+    if r.id is not None:
+        org = Organization.get_or_none(Organization.id == r.id)
         if org is not None:
             return org
-    name = str(ref).strip()
-    found = list(Organization.select().where(Organization.name == name).order_by(Organization.id))
-    if not found:
-        raise NotFoundError(f"没有名为“{name}”的组织，可用 dangjian org list 查看。")
-    live = [o for o in found if o.dissolved_on is None]
-    pool = live or found
-    if len(pool) > 1:
-        raise AmbiguousError(
-            f"名为“{name}”的组织有{len(pool)}个：" + "；".join(org_label(o) for o in pool) + "，请用编号指明。"
-        )
-    return pool[0]
+    found = list(Organization.select().where(Organization.name == r.name).order_by(Organization.id))
+    return resolving.choose_org(r, found)
 
 
-def find_group(ref: str, org: Organization | None = None) -> PartyGroup:
+def _org_name(org_id: int) -> str:
+    return Organization.get_by_id(org_id).name
+
+
+def find_group(ref: str | int, org: Organization | None = None) -> PartyGroup:
     """A party group by id or name, within `org` when given."""
-    gid = _as_id(ref)
+    r = parse_ref(ref)
     q = PartyGroup.select(PartyGroup, Organization).join(Organization)
-    if gid is not None:
-        g = q.where(PartyGroup.id == gid).first()
+    if r.id is not None:
+        g = q.where(PartyGroup.id == r.id).first()
         if g is not None:
-            if org is not None and g.org_id != org.id:
-                raise NotFoundError(f"党小组“{g.name}”（编号{g.id}）不属于{org.name}，而属于{g.org.name}。")
-            return g
-    name = str(ref).strip()
-    q = q.where(PartyGroup.name == name)
+            return resolving.group_by_id(g, org, lambda _: g.org.name)
+    names = {}
+    found = list(q.where(PartyGroup.name == r.name).order_by(PartyGroup.id))
+    for g in found:
+        names[g.org_id] = g.org.name
     if org is not None:
-        q = q.where(PartyGroup.org == org.id)
-    found = list(q.order_by(PartyGroup.id))
-    if not found:
-        if org is not None:
-            others = list(PartyGroup.select(PartyGroup, Organization).join(Organization).where(PartyGroup.name == name))
-            if others:
-                raise NotFoundError(
-                    f"党小组“{name}”不是{org.name}的党小组（它属于" + "、".join(g.org.name for g in others) + "）。"
-                )
-            raise NotFoundError(f"{org.name}没有名为“{name}”的党小组，可用 dangjian group list 查看。")
-        raise NotFoundError(f"没有名为“{name}”的党小组，可用 dangjian group list 查看。")
-    live = [g for g in found if g.dissolved_on is None] or found
-    if len(live) > 1:
-        raise AmbiguousError(
-            f"名为“{name}”的党小组有{len(live)}个："
-            + "；".join(f"编号{g.id}（{g.org.name}）" for g in live)
-            + "，请用编号或 --org 指明。"
-        )
-    return live[0]
+        names[org.id] = org.name
+    named = [g for g in found if org is None or g.org_id == org.id]
+    elsewhere = [g for g in found if org is not None and g.org_id != org.id]
+    return resolving.choose_group(r, org, named, elsewhere, names.__getitem__)
+
+
+class DatabaseResolver:
+    """The `Resolver` that asks the database, one query per reference."""
+
+    def org(self, ref: str | int) -> Organization:
+        return find_org(ref)
+
+    def group(self, ref: str | int, org: OrgLike | None = None) -> PartyGroup:
+        return find_group(ref, Organization.get_by_id(org.id) if org is not None else None)
 
 
 def current_orgs(member_ids: list[int]) -> dict[int, str]:
@@ -97,34 +78,29 @@ def current_orgs(member_ids: list[int]) -> dict[int, str]:
     return {mid: name for mid, name in rows}
 
 
-def find_member(ref: str, among: pw.Query | None = None, context: str = "") -> Member:
+def find_member(ref: str | int, among: pw.Query | None = None, context: str = "") -> Member:
     """A member by id, 身份证号 or name; `among` restricts the candidates (a Member query)."""
-    s = str(ref).strip()
+    r = parse_ref(ref)
+    s = r.text
     base = among if among is not None else Member.select()
     if not s:
         raise NotFoundError("没有给出党员（编号、身份证号或姓名）。")
-    mid = _as_id(s)
-    if mid is not None:
-        m = base.where(Member.id == mid).first()
+    if r.id is not None:
+        m = base.where(Member.id == r.id).first()
         if m is not None:
             return m
-    if len(s) == 18:
-        m = base.where(Member.id_number == s.upper()).first()
+    if r.id_number is not None:
+        m = base.where(Member.id_number == r.id_number).first()
         if m is not None:
             return m
     found = list(base.where(Member.name == s).order_by(Member.id))
-    if not found:
+    orgs = current_orgs([m.id for m in found]) if len(found) > 1 else {}
+    one = resolving.choose_person(r, found, lambda m: f"编号{m.id}（{orgs.get(m.id, '无组织关系')}）", context)
+    if one is None:
         raise NotFoundError(
             f"{context}没有找到党员“{s}”。" if context else f"没有找到党员“{s}”，可用 dangjian member list 查看。"
         )
-    if len(found) > 1:
-        orgs = current_orgs([m.id for m in found])
-        raise AmbiguousError(
-            f"{context}名为“{s}”的人有{len(found)}个："
-            + "；".join(f"编号{m.id}（{orgs.get(m.id, '无组织关系')}）" for m in found)
-            + "，请用编号指明。"
-        )
-    return found[0]
+    return one
 
 
 def members_of_org_on(org: Organization, on: date, group: PartyGroup | None = None) -> pw.Query:
