@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from dangjian.errors import InputError, NotFoundError
 from dangjian.periods import format_date
 from dangjian.queries.facts import load_development, load_facts, load_orgs, subtree, with_merge_sources
+from dangjian.reports.records import internal
 from dangjian.rules import engine
-from dangjian.rules.engine import Facts, Finding, Timeline, Window
+from dangjian.rules.engine import Facts, Finding, Subject, Timeline, Window
 from dangjian.rules.families.development import STAGE_ORDER, Dossier, NextStep, dossiers, next_step, probation_status
 from dangjian.rules.planning import ALL_TIME, development_rules, other_rules, what_of
 from dangjian.store.lookup import find_member, find_org
@@ -19,6 +20,59 @@ _RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 
 #: Stages a person is "in development" at (timeline --all).
 IN_DEVELOPMENT = ("applicant", "activist", "candidate", "probationary")
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class EventOn:
+    event: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline still running (`due`) or already passed (`overdue`) for a person."""
+
+    what: str
+    date: date
+    rule: str
+    status: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """Where one person stands in their development: probation, next step, deadlines, findings."""
+
+    member: MemberRef
+    org: str | None
+    stage: str | None
+    admitted_on: date | None
+    probation_ends: date | None
+    extension_months: int
+    days_left: int | None
+    status: str | None
+    events: tuple[EventOn, ...]
+    findings: tuple[Finding, ...]
+    next_step: NextStep | None
+    deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing falling due (or already late): `what` is an event or a session kind."""
+
+    date: date
+    what: str
+    rule: str
+    subject: Subject
+    message: str
+    status: str = internal("due")
+    severity: str = internal("info")
 
 
 @dataclass(frozen=True)
@@ -53,7 +107,7 @@ def _development(rules, as_of: date, org: str | None = None, member_ids: list[in
     return Development(Timeline(facts, as_of), findings)
 
 
-def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
+def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> TimelineEntry:
     stage = d.stage_on(as_of)
     status = probation_status(d, as_of)
     admitted = d.admitted_on if stage in ("probationary", "full") or status == "disqualified" else None
@@ -61,35 +115,30 @@ def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
     days_left = (ends - as_of).days if ends is not None and status in ("in-probation", "overdue", "extended") else None
     step: NextStep | None = next_step(d, as_of, rules)
     by_id = {r.id: r for r in rules}
-    deadlines = [
-        {
-            "what": what_of(by_id[f.rule]) if f.rule in by_id else f.rule,
-            "date": f.date,
-            "rule": f.rule,
-            "status": f.status,
-        }
+    deadlines = tuple(
+        Deadline(what_of(by_id[f.rule]) if f.rule in by_id else f.rule, f.date, f.rule, f.status)
         for f in findings
         if f.status in ("due", "overdue")
-    ]
-    return {
-        "member": {"id": d.member.id, "name": d.member.name},
-        "org": d.member.org_name,
-        "stage": stage,
-        "admitted_on": admitted,
-        "probation_ends": ends,
-        "extension_months": d.extension_months() if admitted is not None else 0,
-        "days_left": days_left,
-        "status": status,
-        "events": [{"event": e.event, "on": e.on} for e in d.events],
-        "findings": [f.to_dict() for f in findings],
-        "next_step": step.to_dict() if step is not None else None,
-        "deadlines": deadlines,
-    }
+    )
+    return TimelineEntry(
+        member=MemberRef(d.member.id, d.member.name),
+        org=d.member.org_name,
+        stage=stage,
+        admitted_on=admitted,
+        probation_ends=ends,
+        extension_months=d.extension_months() if admitted is not None else 0,
+        days_left=days_left,
+        status=status,
+        events=tuple(EventOn(e.event, e.on) for e in d.events),
+        findings=tuple(findings),
+        next_step=step,
+        deadlines=deadlines,
+    )
 
 
 def timeline(
     rules, as_of: date, ref: str | None = None, org: str | None = None, include_all: bool = False
-) -> list[dict]:
+) -> list[TimelineEntry]:
     """One entry per probationary member (or the one named; `include_all` adds everyone in development)."""
     member_ids = [find_member(ref).id] if ref else None
     dev = _development(rules, as_of, org, member_ids)
@@ -105,16 +154,21 @@ def timeline(
         raise NotFoundError(f"“{ref}”不在{org}。")
     entries.sort(
         key=lambda e: (
-            e["org"] or "",
-            -_RANK.get(e["stage"] or "", -1),
-            e["probation_ends"] or date.max,
-            e["member"]["id"],
+            e.org or "",
+            -_RANK.get(e.stage or "", -1),
+            e.probation_ends or date.max,
+            e.member.id,
         )
     )
     return entries
 
 
-def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[dict]:
+def _branch(subject: Subject) -> str | None:
+    """The branch a group or member subject belongs to (an org subject names none)."""
+    return subject.org if subject.type != "org" else None
+
+
+def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> list[DueItem]:
     """Everything dated up to as_of + within days, and everything already late, sorted by date."""
     if not 0 <= within <= 36500:  # a century is far enough, and keeps the date arithmetic in range
         raise InputError(f"--within 应为0到36500之间的天数，实际是{within}。")
@@ -123,20 +177,10 @@ def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> l
     window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
     facts = load_facts(window, as_of, root)
     by_id = {r.id: r for r in rules}
-    items = []
+    items: list[DueItem] = []
 
     def add(f: Finding, what: str) -> None:
-        items.append(
-            {
-                "date": f.date,
-                "what": what,
-                "rule": f.rule,
-                "subject": f.subject.to_dict(),
-                "message": f.message,
-                "_status": f.status,
-                "_severity": f.severity,
-            }
-        )
+        items.append(DueItem(f.date, what, f.rule, f.subject, f.message, f.status, f.severity))
 
     for f in engine.check(other_rules(rules), facts, window, as_of):
         if f.status == "due":
@@ -154,24 +198,10 @@ def due_items(rules, as_of: date, within: int = 30, org: str | None = None) -> l
                 continue
             ready = gap.after(act)
             if as_of <= ready <= horizon:
-                items.append(
-                    {
-                        "date": ready,
-                        "what": "candidate",
-                        "rule": gap_rule.id,
-                        "subject": d.subject.to_dict(),
-                        "message": f"确定为入党积极分子（{format_date(act)}）将满{gap.label}，"
-                        f"{format_date(ready)}起可讨论确定为发展对象",
-                        "_status": "due",
-                        "_severity": "info",
-                    }
+                message = (
+                    f"确定为入党积极分子（{format_date(act)}）将满{gap.label}，"
+                    f"{format_date(ready)}起可讨论确定为发展对象"
                 )
-    items.sort(
-        key=lambda i: (i["date"], i["subject"].get("org") or i["subject"]["name"], i["subject"]["name"], i["rule"])
-    )
+                items.append(DueItem(ready, "candidate", gap_rule.id, d.subject, message, "due", "info"))
+    items.sort(key=lambda i: (i.date, _branch(i.subject) or i.subject.name, i.subject.name, i.rule))
     return items
-
-
-def public_item(item: dict) -> dict:
-    """A due item with only its public keys (date, what, rule, subject, message)."""
-    return {k: v for k, v in item.items() if not k.startswith("_")}
