@@ -12,7 +12,7 @@ import csv
 import functools
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,7 +45,7 @@ class Column:
     def get(self, record: Any) -> Any:
         if self.value is not None:
             return self.value(record)
-        if isinstance(record, Mapping):
+        if isinstance(record, dict):
             return record.get(self.key)
         return getattr(record, self.key, None)
 

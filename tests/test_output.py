@@ -142,3 +142,16 @@ def test_csv_has_a_bom_english_keys_and_raw_values():
         [Column("id", "编号"), Column("joined_on", "入党日期"), Column("kinds", "类型", value=lambda r: ["a", "b"])]
     )
     assert render(View(columns, [WANG]), "csv") == '\ufeffid,joined_on,kinds\r\n1,1996-06-20,"a,b"\r\n'
+
+
+@dataclass(frozen=True)
+class Branch:
+    name: str
+    people: tuple[MemberRow, ...]
+
+
+def test_records_inside_records_are_masked_by_their_own_declaration():
+    branch = masked(Branch("机关党支部", (WANG,)))
+    assert branch.people[0].id_number == "110105********0017"
+    assert WANG.id_number == "110105197203140017"  # the record itself is left as it was
+    assert masked([branch]) == [branch]
