@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -157,7 +158,21 @@ def render_table(columns: Sequence[Column], rows: Sequence[Any]) -> str:
 
 
 def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ") if ("\n" in text or "\r" in text) else text
+    """A cell on one line: line breaks become spaces, other control characters (a tab, an escape) are
+    shown escaped (`\\t`), so they neither break the alignment nor turn a row into a rule."""
+    if text.isprintable():
+        return text
+    return "".join(_CONTROL_SHOWN[c] for c in text)
+
+
+class _ControlShown(dict):
+    def __missing__(self, c: str) -> str:
+        shown = " " if c in "\r\n" else repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c
+        self[c] = shown
+        return shown
+
+
+_CONTROL_SHOWN = _ControlShown()
 
 
 # ---------------------------------------------------------------- JSON

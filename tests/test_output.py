@@ -155,3 +155,14 @@ def test_records_inside_records_are_masked_by_their_own_declaration():
     assert branch.people[0].id_number == "110105********0017"
     assert WANG.id_number == "110105197203140017"  # the record itself is left as it was
     assert masked([branch]) == [branch]
+
+
+def test_control_characters_in_a_cell_are_shown_escaped_so_rows_stay_aligned_and_whole():
+    rows = [{"name": "Tab\tName", "n": "1"}, {"name": "\x01", "n": "2"}, {"name": "Esc\x1b[31m红", "n": "3"}]
+    assert render_table([Column("name", "姓名"), Column("n", "编号")], rows).split("\n") == [
+        "姓名           编号",
+        "-------------  ------",
+        "Tab\\tName      1",
+        "\\x01           2",
+        "Esc\\x1b[31m红  3",
+    ]
