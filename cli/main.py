@@ -42,6 +42,10 @@ class App:
     def db(self):
         return self.open()
 
+    def open_db(self):
+        """Open the database for the running command, once: commands call this before reading or writing."""
+        return self.db
+
     def open(self, create: bool = True, upgrade: bool = True):
         """Open the database for the running command: create the schema, upgrade an older one."""
         from dangjian.store.connection import open_database

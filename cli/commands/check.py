@@ -5,56 +5,39 @@ from __future__ import annotations
 import click
 
 from dangjian.cli.main import DATE, FORMAT_OPTION, App, as_of_option, pass_app, today
-from dangjian.cli.output import Column, render
+from dangjian.cli.output import Column, View, emit, keyed
 from dangjian.periods import format_date
-from dangjian.reports.compliance import make_window, run_check
+from dangjian.reports.compliance import CheckResult, make_window, run_check
 from dangjian.rules.findings import exit_status, summarize
 from dangjian.vocab import FINDING_STATUSES, SEVERITIES
 
 FINDING_COLUMNS = [
     Column("severity", "级别", SEVERITIES.label),
     Column("status", "状态", FINDING_STATUSES.label),
-    Column("subject_name", "对象"),
-    Column("subject_org", "所属支部"),
-    Column("period_label", "期间"),
+    Column("subject_name", "对象", value=lambda f: f.subject.name),
+    Column("subject_org", "所属支部", value=lambda f: f.subject.org),
+    Column("period_label", "期间", value=lambda f: f.period_label or f.period or ""),
     Column("date", "日期"),
     Column("message", "问题"),
     Column("source", "依据"),
 ]
-FINDING_CSV_COLUMNS = [
-    Column(k, k)
-    for k in (
-        "rule",
-        "severity",
-        "status",
-        "subject_type",
-        "subject_id",
-        "subject_name",
-        "subject_org",
-        "period",
-        "date",
-        "expected",
-        "actual",
-        "message",
-        "source",
-    )
-]
-
-
-def finding_rows(findings) -> list[dict]:
-    rows = []
-    for f in findings:
-        d = f.to_dict()
-        d.update(
-            subject_type=f.subject.type,
-            subject_id=f.subject.id,
-            subject_name=f.subject.name,
-            subject_org=f.subject.org,
-            date=f.date,
-            period_label=f.period_label or f.period or "",
-        )
-        rows.append(d)
-    return rows
+FINDING_CSV_COLUMNS = keyed(
+    [
+        Column("rule", ""),
+        Column("severity", ""),
+        Column("status", ""),
+        Column("subject_type", "", value=lambda f: f.subject.type),
+        Column("subject_id", "", value=lambda f: f.subject.id),
+        Column("subject_name", "", value=lambda f: f.subject.name),
+        Column("subject_org", "", value=lambda f: f.subject.org),
+        Column("period", ""),
+        Column("date", ""),
+        Column("expected", ""),
+        Column("actual", ""),
+        Column("message", ""),
+        Column("source", ""),
+    ]
+)
 
 
 def summary_line(findings) -> str:
@@ -62,20 +45,19 @@ def summary_line(findings) -> str:
     return f"共{len(findings)}项：错误{s['error']}项，警告{s['warning']}项，提示{s['info']}项。"
 
 
-def echo_check(result, fmt: str) -> None:
-    rows = finding_rows(result.findings)
-    if fmt == "json":
-        click.echo(render("json", [], [], json_data=result.to_dict()))
-    elif fmt == "csv":
-        click.echo(render("csv", FINDING_CSV_COLUMNS, rows), nl=False)
-    else:
-        w = result.window
-        click.echo(f"检查范围：{format_date(w.start)}至{format_date(w.end)}，截至{format_date(result.as_of)}")
-        if rows:
-            click.echo(render("table", FINDING_COLUMNS, rows))
-            click.echo(summary_line(result.findings))
-        else:
-            click.echo("未发现问题。")
+def check_view(result: CheckResult, head: tuple[str, ...] = ()) -> View:
+    """A check's findings: the table between the window and the summary; JSON the whole result."""
+    w = result.window
+    window_line = f"检查范围：{format_date(w.start)}至{format_date(w.end)}，截至{format_date(result.as_of)}"
+    return View(
+        FINDING_COLUMNS,
+        result.findings,
+        payload=result,
+        head=(*head, window_line),
+        foot=(summary_line(result.findings),) if result.findings else (),
+        empty="未发现问题。",
+        csv_columns=FINDING_CSV_COLUMNS,
+    )
 
 
 @click.command()
@@ -101,15 +83,11 @@ def check(app: App, org_ref, year, start, end, as_of, fmt) -> None:
     as_of = as_of or today()
     window = make_window(as_of, year, start, end)
     rules = app.rules
-    app.db
+    app.open_db()
     result = run_check(rules, as_of, window, org_ref, calendar=app.calendar)
     app.note(result.notes)
-    echo_check(result, fmt)
+    emit(app, check_view(result), fmt)
     click.get_current_context().exit(exit_status(result.findings))
-
-
-def _params_text(rule) -> str:
-    return "，".join(f"{k} = {v}" for k, v in rule.params.items())
 
 
 @click.group()
@@ -138,39 +116,21 @@ def rules_list(app: App, fmt) -> None:
       dangjian rules list
       dangjian --rules 本县规则.toml rules list --format json
     """
-    rows = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "params": dict(r.params),
-            "params_text": _params_text(r),
-            "severity": r.severity,
-            "source": r.source,
-            "effective_from": r.effective_from,
-            "effective_until": r.effective_until,
-            "enabled": r.enabled,
-            "family": r.family,
-        }
-        for r in app.rules
-    ]
-    if fmt == "json":
-        click.echo(render("json", [], [], json_data=[{k: v for k, v in r.items() if k != "params_text"} for r in rows]))
-        return
-    cols = [
-        Column("id", "编号"),
-        Column("title", "要求"),
-        Column("params_text", "数字"),
-        Column("severity", "级别", SEVERITIES.label),
-        Column("source", "依据"),
-        Column("effective_from", "施行日期"),
-        Column("effective_until", "失效日期"),
-        Column("enabled", "启用"),
-    ]
-    if fmt == "csv":
-        cols = [Column(c.key, c.key) for c in cols]
-        click.echo(render("csv", cols, rows), nl=False)
-        return
-    click.echo(render("table", cols, rows))
+    from dangjian.reports.rules import list_rules
+
+    emit(app, View(RULE_COLUMNS, list_rules(app.rules), csv_columns=keyed(RULE_COLUMNS)), fmt)
+
+
+RULE_COLUMNS = [
+    Column("id", "编号"),
+    Column("title", "要求"),
+    Column("params_text", "数字"),
+    Column("severity", "级别", SEVERITIES.label),
+    Column("source", "依据"),
+    Column("effective_from", "施行日期"),
+    Column("effective_until", "失效日期"),
+    Column("enabled", "启用"),
+]
 
 
 COMMANDS = [check, rules]

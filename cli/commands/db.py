@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
 from dangjian.cli.main import DATE, FORMAT_OPTION, App, default_db_path, pass_app
-from dangjian.cli.output import Column, render
-from dangjian.domain.identity import mask_id_number, mask_phone
+from dangjian.cli.output import Column, View, emit
+
+if TYPE_CHECKING:
+    from dangjian.reports.database import DatabaseStatus
 
 
 def _target(app: App) -> str:
     from dangjian.store.connection import describe
 
     return describe(app.target or default_db_path())
-
-
-def _backend(db) -> str:
-    import peewee as pw
-
-    if isinstance(db, pw.PostgresqlDatabase):
-        return "PostgreSQL"
-    if isinstance(db, pw.MySQLDatabase):
-        return "MySQL/MariaDB"
-    return "SQLite"
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -55,32 +46,23 @@ def db_status(app: App, fmt) -> None:
       dangjian db status
       dangjian --db postgresql://dj@localhost/county db status --format json
     """
-    from dangjian.io.backup import row_counts
-    from dangjian.store.connection import SCHEMA_VERSION
-    from dangjian.store.migrations import pending, read_version
+    from dangjian.reports.database import database_status
 
     db = app.open(create=False)  # neither create, upgrade nor refuse: only look
-    version = read_version(db)
-    todo = pending(version) if version is not None and version <= SCHEMA_VERSION else []
-    counts = row_counts() if version == SCHEMA_VERSION else {}
-    info = {
-        "target": _target(app),
-        "backend": _backend(db),
-        "schema_version": version,
-        "code_schema_version": SCHEMA_VERSION,
-        "pending": [{"version": m.version, "title": m.title} for m in todo],
-        "tables": counts,
-    }
-    if fmt != "table":
-        rows = [{"table": t, "rows": n} for t, n in counts.items()]
-        click.echo(render(fmt, [Column("table", "表"), Column("rows", "行数")], rows, json_data=info), nl=fmt != "csv")
-        return
-    lines = [f"数据库：{info['target']}（{info['backend']}）"]
+    info = database_status(db, _target(app))
+    rows = [{"table": t, "rows": n} for t, n in info.tables.items()]
+    emit(app, View([Column("table", "表"), Column("rows", "行数")], rows, payload=info, page=_status_page), fmt)
+
+
+def _status_page(info: DatabaseStatus) -> str:
+    """`db status` as text."""
+    version, code_version, todo = info.schema_version, info.code_schema_version, info.pending
+    lines = [f"数据库：{info.target}（{info.backend}）"]
     if version is None:
-        lines.append(f"结构版本：尚未建立（首次使用时按第{SCHEMA_VERSION}版建立）")
+        lines.append(f"结构版本：尚未建立（首次使用时按第{code_version}版建立）")
     else:
-        lines.append(f"结构版本：第{version}版（本程序为第{SCHEMA_VERSION}版）")
-    if version is not None and version > SCHEMA_VERSION:
+        lines.append(f"结构版本：第{version}版（本程序为第{code_version}版）")
+    if version is not None and version > code_version:
         lines.append("这个数据库由更新版本的 dangjian 写入，请先升级 dangjian。")
     elif todo:
         lines.append(
@@ -90,9 +72,9 @@ def db_status(app: App, fmt) -> None:
         )
     elif version is not None:
         lines.append("已是最新结构。")
-    if counts:
-        lines.append("数据：" + _counts_text(counts))
-    click.echo("\n".join(lines))
+    if info.tables:
+        lines.append("数据：" + _counts_text(info.tables))
+    return "\n".join(lines)
 
 
 @db_group.command("upgrade")
@@ -171,43 +153,6 @@ def db_restore(app: App, file, force) -> None:
 
 # ---------------------------------------------------------------- log
 
-_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-
-
-def _mask_text(text: str | None) -> str | None:
-    if not text:
-        return text
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group().upper()), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group()), text)
-
-
-def _mask_changes(value):
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            if k == "id_number" and isinstance(v, str):
-                out[k] = mask_id_number(v)
-            elif k == "phone" and isinstance(v, str):
-                out[k] = mask_phone(v)
-            else:
-                out[k] = _mask_changes(v)
-        return out
-    if isinstance(value, list):
-        return [_mask_changes(v) for v in value]
-    if isinstance(value, str):
-        return _mask_text(value)
-    return value
-
-
-def _local(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC).astimezone()
-
-
-def _utc(d: date) -> datetime:
-    """Local midnight of day `d` as a naive UTC datetime (how entries are stored)."""
-    return datetime.combine(d, time()).astimezone().astimezone(UTC).replace(tzinfo=None)
-
 
 @click.command("log")
 @click.option("--member", "member_ref", help="只看涉及这名党员的操作（编号、身份证号或姓名）。")
@@ -227,50 +172,19 @@ def log(app: App, member_ref, org_ref, since, until, limit, fmt) -> None:
       dangjian log --since 2024-06-01
       dangjian log --member 王建国 --format json
     """
-    from dangjian.audit.trail import describe_changes, list_entries
+    from dangjian.reports.log import list_log
 
-    app.db
-    entries = list_entries(
-        member=member_ref,
-        org=org_ref,
-        since=_utc(since) if since else None,
-        until=_utc(until + timedelta(days=1)) if until and until < date.max else None,
-        limit=limit,
-    )
-    rows = []
-    for e in entries:
-        changes = e["changes"] if app.show_private else _mask_changes(e["changes"])
-        command = e["command"] if app.show_private else _mask_text(e["command"])
-        at = _local(e["at"])
-        rows.append(
-            {
-                "id": e["id"],
-                "at": at.isoformat(timespec="seconds"),
-                "at_shown": f"{at.year}年{at.month}月{at.day}日 {at:%H:%M:%S}",
-                "user": e["user"],
-                "host": e["host"],
-                "action": e["action"],
-                "command": command,
-                "summary": describe_changes(changes),
-                "changes": changes,
-            }
-        )
-    if fmt == "json":
-        click.echo(render("json", [], [], json_data=[{k: v for k, v in r.items() if k != "at_shown"} for r in rows]))
-        return
-    if fmt == "csv":
-        cols = [Column(k, k) for k in ("id", "at", "user", "host", "action", "command", "summary")]
-        click.echo(render("csv", cols, rows), nl=False)
-        return
-    cols = [
+    app.open_db()
+    entries = list_log(member=member_ref, org=org_ref, since=since, until=until, limit=limit)
+    columns = [
         Column("id", "编号"),
-        Column("at_shown", "时间"),
+        Column("at", "时间", lambda at: f"{at.year}年{at.month}月{at.day}日 {at:%H:%M:%S}"),
         Column("user", "用户"),
         Column("action", "操作"),
         Column("summary", "内容", _short),
     ]
-    out = render("table", cols, rows)
-    click.echo(out or "没有符合条件的操作记录。")
+    csv_columns = [Column(k, k) for k in ("id", "at", "user", "host", "action", "command", "summary")]
+    emit(app, View(columns, entries, empty="没有符合条件的操作记录。", csv_columns=csv_columns), fmt)
 
 
 def _short(text: str) -> str:

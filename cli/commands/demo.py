@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from dangjian.cli.commands.check import echo_check
+from dangjian.cli.commands.check import check_view
 from dangjian.cli.main import FORMAT_OPTION, pass_app
+from dangjian.cli.output import emit
 from dangjian.periods import format_date
 
 
@@ -63,13 +64,12 @@ def demo(app, target, fmt) -> None:
         app.note(result.notes)
     finally:
         close_database()
-    if fmt == "table":
-        click.echo(f"示例数据库：{target}")
-        click.echo(
-            f"以下是{YEAR}年度的检查结果（截至{format_date(AS_OF)}）。"
-            f"可接着运行：dangjian --db {target} check --year {YEAR} --as-of {AS_OF.isoformat()}"
-        )
-    echo_check(result, fmt)
+    head = (
+        f"示例数据库：{target}",
+        f"以下是{YEAR}年度的检查结果（截至{format_date(AS_OF)}）。"
+        f"可接着运行：dangjian --db {target} check --year {YEAR} --as-of {AS_OF.isoformat()}",
+    )
+    emit(app, check_view(result, head), fmt)
 
 
 COMMANDS = [demo]

@@ -35,7 +35,7 @@ def _run(app: App, kind: str, file: str, dry_run: bool, skip_invalid: bool) -> N
     from dangjian.io.importing import read_csv, run_import
 
     source = read_csv(kind, file)
-    app.db
+    app.open_db()
     total = len(source.rows) * (1 if dry_run else 2)
     if sys.stderr.isatty() and total:
         with click.progressbar(length=total, label="检查" if dry_run else "检查并导入", file=sys.stderr) as bar:

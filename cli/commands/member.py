@@ -5,18 +5,11 @@ from __future__ import annotations
 import click
 
 from dangjian.cli.main import DATE, FORMAT_OPTION, App, pass_app, today
-from dangjian.cli.output import Column, render
-from dangjian.domain.identity import mask_id_number, mask_phone
+from dangjian.cli.output import Column, View, emit
 from dangjian.periods import format_date
 from dangjian.reports import members as member_listing
 from dangjian.services import members
 from dangjian.vocab import EVENTS, GENDERS, MEMBER_STATUSES, STAGES
-
-
-def _mask(app: App, row: dict) -> dict:
-    if app.show_private:
-        return row
-    return dict(row, id_number=mask_id_number(row.get("id_number")) or None, phone=mask_phone(row.get("phone")) or None)
 
 
 @click.group()
@@ -71,7 +64,7 @@ def member_add(
           --joined 2005-07-01 --full-since 2006-07-01 --gender 男 --phone 13912345678
       dangjian member add 李娜 --org 机关第一党支部 --stage 预备党员 --joined 2021年6月28日
     """
-    app.db
+    app.open_db()
     m = members.add_member(
         name,
         org_ref,
@@ -120,10 +113,9 @@ def member_list(app: App, org_ref, stage, include_former, fmt) -> None:
       dangjian member list --org 机关党支部
       dangjian member list --stage 预备党员 --format csv > 预备党员.csv
     """
-    app.db
-    rows = [_mask(app, r) for r in member_listing.list_members(org_ref, stage, include_former)]
-    out = render(fmt, MEMBER_COLUMNS, rows)
-    click.echo(out if out or fmt != "table" else "没有符合条件的人员。")
+    app.open_db()
+    rows = member_listing.list_members(org_ref, stage, include_former)
+    emit(app, View(MEMBER_COLUMNS, rows, empty="没有符合条件的人员。"), fmt)
 
 
 @member.command("show")
@@ -138,14 +130,16 @@ def member_show(app: App, ref, fmt) -> None:
       dangjian member show 王建国
       dangjian member show 12 --format json
     """
-    app.db
-    info = _mask(app, member_listing.show_member(ref))
-    if fmt != "table":
-        click.echo(render(fmt, MEMBER_COLUMNS, [info], json_data=info))
-        return
+    app.open_db()
+    info = member_listing.show_member(ref)
+    emit(app, View(MEMBER_COLUMNS, [info], payload=info, page=member_page), fmt)
+
+
+def member_page(info: member_listing.MemberDetail) -> str:
+    """`member show` as text: the person, their branches over time, their development record."""
     lines = [
-        f"{info['name']}（编号{info['id']}）  {STAGES.label(info['stage'])}  {MEMBER_STATUSES.label(info['status'])}",
-        f"所在支部：{info['org'] or '无'}",
+        f"{info.name}（编号{info.id}）  {STAGES.label(info.stage)}  {MEMBER_STATUSES.label(info.status)}",
+        f"所在支部：{info.org or '无'}",
     ]
     for label, key in (
         ("性别", "gender"),
@@ -158,25 +152,25 @@ def member_show(app: App, ref, fmt) -> None:
         ("入党日期", "joined_on"),
         ("转正日期", "full_since"),
     ):
-        v = info.get(key)
+        v = getattr(info, key)
         if v:
             if key == "gender":
                 v = GENDERS.label(v)
             lines.append(f"{label}：{format_date(v) if hasattr(v, 'year') else v}")
     lines.append("组织关系：")
-    for h in info["memberships"]:
-        span = f"{format_date(h['start']) or '（早于记录）'} 至 {format_date(h['end']) or '今'}"
-        grp = f" {h['group']}" if h["group"] else ""
-        note = f"（{h['note']}）" if h["note"] else ""
-        lines.append(f"  {span}  {h['org']}{grp}{note}")
-    if info["events"]:
+    for h in info.memberships:
+        span = f"{format_date(h.start) or '（早于记录）'} 至 {format_date(h.end) or '今'}"
+        grp = f" {h.group}" if h.group else ""
+        note = f"（{h.note}）" if h.note else ""
+        lines.append(f"  {span}  {h.org}{grp}{note}")
+    if info.events:
         lines.append("发展纪实：")
-        for e in info["events"]:
-            note = f"  {e['note']}" if e["note"] else ""
-            extra = event_details_text(e.get("details") or {})
+        for e in info.events:
+            note = f"  {e.note}" if e.note else ""
+            extra = event_details_text(e.details or {})
             extra = f"（{extra}）" if extra else ""
-            lines.append(f"  {format_date(e['on'])}  {EVENTS.label(e['event'])}{extra}{note}")
-    click.echo("\n".join(lines))
+            lines.append(f"  {format_date(e.on)}  {EVENTS.label(e.event)}{extra}{note}")
+    return "\n".join(lines)
 
 
 @member.command("transfer")
@@ -195,7 +189,7 @@ def member_transfer(app: App, ref, to, group_ref, out, on, note) -> None:
       dangjian member transfer 王建国 --to 离退休党支部 --on 2021-09-01
       dangjian member transfer 赵磊 --out --on 2021-10-15 --note 调往市财政局
     """
-    app.db
+    app.open_db()
     r = members.transfer_member(ref, on, to=to, out=out, group=group_ref, note=note)
     where = f"转入{r.to}" if r.to else "转出本系统"
     click.echo(f"{r.member}已于{format_date(r.on)}由{r.source}{where}。")
@@ -267,7 +261,7 @@ def member_record(
     from dangjian.services.development import record_event
 
     rules = app.rules
-    app.db
+    app.open_db()
     r = record_event(
         ref,
         event,

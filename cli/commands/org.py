@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dangjian.cli.main import DATE, FORMAT_OPTION, App, pass_app
-from dangjian.cli.output import Column, render
+from dangjian.cli.output import Column, View, emit
 from dangjian.periods import format_date
 from dangjian.reports import orgs as org_listing
 from dangjian.services import orgs
@@ -38,7 +38,7 @@ def org_add(app: App, name, kind, parent, established, village, code) -> None:
       dangjian org add 县政府办公室机关党委 --kind 党委 --established 2010-03-01
       dangjian org add 机关第一党支部 --parent 县政府办公室机关党委 --established 2010年5月1日
     """
-    app.db
+    app.open_db()
     o = orgs.add_org(name, kind=kind, parent=parent, established_on=established, village=village, code=code)
     click.echo(f"已新建{ORG_KINDS.label(o.kind)}“{o.name}”（编号{o.id}）。")
 
@@ -67,23 +67,17 @@ def org_list(app: App, tree, fmt) -> None:
       dangjian org list --tree
       dangjian org list --format json
     """
-    app.db
-    rows = org_listing.list_orgs()
+    app.open_db()
+    rows: list = org_listing.list_orgs()
+    columns = ORG_COLUMNS
     if tree:
-        ordered = org_listing.org_tree(rows)
-        rows = [
-            dict(
-                r,
-                name=("  " * depth + ("└ " if depth else "") + r["name"]) if fmt == "table" else r["name"],
-                depth=depth,
-            )
-            for depth, r in ordered
-        ]
-    out = render(fmt, ORG_COLUMNS, rows)
-    if out:
-        click.echo(out)
-    elif fmt == "table":
-        click.echo("还没有组织，可用 dangjian org add 新建。")
+        rows = org_listing.org_tree(rows)
+        columns = [Column("name", "名称", value=_indented) if c.key == "name" else c for c in ORG_COLUMNS]
+    emit(app, View(columns, rows, empty="还没有组织，可用 dangjian org add 新建。", csv_columns=ORG_COLUMNS), fmt)
+
+
+def _indented(r: org_listing.OrgTreeRow) -> str:
+    return "  " * r.depth + ("└ " if r.depth else "") + r.name
 
 
 @org.command("show")
@@ -97,33 +91,34 @@ def org_show(app: App, name, fmt) -> None:
     例：
       dangjian org show 机关党支部
     """
-    app.db
+    app.open_db()
     info = org_listing.show_org(name)
-    if fmt != "table":
-        click.echo(render(fmt, ORG_COLUMNS, [info], json_data=info))
-        return
+    emit(app, View(ORG_COLUMNS, [info], payload=info, page=org_page), fmt)
+
+
+def org_page(info: org_listing.OrgDetail) -> str:
+    """`org show` as text."""
     lines = [
-        f"{info['name']}（编号{info['id']}，{ORG_KINDS.label(info['kind'])}）",
-        f"上级组织：{info['parent'] or '无'}",
-        f"成立日期：{format_date(info['established_on']) or '未记录'}",
+        f"{info.name}（编号{info.id}，{ORG_KINDS.label(info.kind)}）",
+        f"上级组织：{info.parent or '无'}",
+        f"成立日期：{format_date(info.established_on) or '未记录'}",
     ]
-    if info["dissolved_on"]:
-        verb = f"并入{info['merged_into']}" if info["merged_into"] else "撤销"
-        lines.append(f"{format_date(info['dissolved_on'])}起{verb}")
-    if info["merged_from"]:
-        lines.append("由以下组织合并而来：" + "、".join(info["merged_from"]))
-    if info["children"]:
-        lines.append("下级组织：" + "、".join(info["children"]))
-    if info["groups"]:
+    if info.dissolved_on:
+        verb = f"并入{info.merged_into}" if info.merged_into else "撤销"
+        lines.append(f"{format_date(info.dissolved_on)}起{verb}")
+    if info.merged_from:
+        lines.append("由以下组织合并而来：" + "、".join(info.merged_from))
+    if info.children:
+        lines.append("下级组织：" + "、".join(info.children))
+    if info.groups:
         lines.append(
             "党小组："
             + "、".join(
-                g["name"] + (f"（{format_date(g['dissolved_on'])}撤销）" if g["dissolved_on"] else "")
-                for g in info["groups"]
+                g.name + (f"（{format_date(g.dissolved_on)}撤销）" if g.dissolved_on else "") for g in info.groups
             )
         )
-    lines.append(f"现有人员（{len(info['members_now'])}人）：" + "、".join(m["name"] for m in info["members_now"]))
-    click.echo("\n".join(lines))
+    lines.append(f"现有人员（{len(info.members_now)}人）：" + "、".join(m.name for m in info.members_now))
+    return "\n".join(lines)
 
 
 @org.command("merge")
@@ -142,7 +137,7 @@ def org_merge(app: App, sources, into, on) -> None:
       dangjian org add 机关党支部 --parent 县政府办公室机关党委 --established 2021-07-01
       dangjian org merge 机关第一党支部 机关第二党支部 --into 机关党支部 --on 2021-07-01
     """
-    app.db
+    app.open_db()
     r = orgs.merge_orgs(list(sources), into, on)
     click.echo(f"已于{format_date(r.on)}将" + "、".join(r.sources) + f"并入{r.into}，转入{r.members_moved}人。")
 
@@ -158,7 +153,7 @@ def org_dissolve(app: App, name, on) -> None:
     例：
       dangjian org dissolve 临时党支部 --on 2021-12-31
     """
-    app.db
+    app.open_db()
     o = orgs.dissolve_org(name, on)
     click.echo(f"已撤销“{o.name}”，自{format_date(on)}起生效。")
 
@@ -181,7 +176,7 @@ def group_add(app: App, name, org_ref, leader, established) -> None:
     例：
       dangjian group add 第一党小组 --org 机关第一党支部 --leader 王建国
     """
-    app.db
+    app.open_db()
     g = orgs.add_group(name, org_ref, leader=leader, established_on=established)
     click.echo(f"已在{g.org_name}新建党小组“{g.name}”（编号{g.id}）。")
 
@@ -197,19 +192,19 @@ def group_list(app: App, org_ref, fmt) -> None:
     例：
       dangjian group list --org 机关党支部
     """
-    app.db
-    rows = org_listing.list_groups(org_ref)
-    cols = [
-        Column("id", "编号"),
-        Column("name", "党小组"),
-        Column("org", "所属支部"),
-        Column("leader", "组长"),
-        Column("established_on", "成立日期"),
-        Column("dissolved_on", "撤销日期"),
-        Column("members", "现有人数"),
-    ]
-    out = render(fmt, cols, rows)
-    click.echo(out if out or fmt != "table" else "还没有党小组。")
+    app.open_db()
+    emit(app, View(GROUP_COLUMNS, org_listing.list_groups(org_ref), empty="还没有党小组。"), fmt)
+
+
+GROUP_COLUMNS = [
+    Column("id", "编号"),
+    Column("name", "党小组"),
+    Column("org", "所属支部"),
+    Column("leader", "组长"),
+    Column("established_on", "成立日期"),
+    Column("dissolved_on", "撤销日期"),
+    Column("members", "现有人数"),
+]
 
 
 COMMANDS = [org, group]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dangjian.cli.main import DATE, FORMAT_OPTION, App, pass_app
-from dangjian.cli.output import Column, render, table_value
+from dangjian.cli.output import Column, View, emit, table_value
 from dangjian.io.userfiles import read_text
 from dangjian.periods import format_date
 from dangjian.reports import sessions as session_listing
@@ -76,7 +76,7 @@ def session_add(
       dangjian session add --org 机关党支部 --kind 组织生活会 --on 2022-01-18 --for-year 2021 --all-present
     """
     text = read_text(minutes, "会议记录文件") if minutes else None
-    app.db
+    app.open_db()
     attendance = sessions.AttendanceInput(
         all_present=all_present,
         present=sessions.split_names(present),
@@ -100,12 +100,12 @@ def session_add(
         decisions=decisions,
     )
     info = session_listing.show_session(str(s.id))
-    who = info["group"] or info["org"]
-    kinds_label = "、".join(SESSION_KINDS.label(k) for k in info["kinds"])
-    counts = {st: sum(1 for a in info["attendance"] if a["status"] == st) for st in ("present", "leave", "absent")}
+    who = info.group or info.org
+    kinds_label = "、".join(SESSION_KINDS.label(k) for k in info.kinds)
+    counts = {st: sum(1 for a in info.attendance if a.status == st) for st in ("present", "leave", "absent")}
     click.echo(
         f"已记录会议（编号{s.id}）：{format_date(on)} {who} {kinds_label}；"
-        f"应到{info['expected']}人，出席{counts['present']}人，请假{counts['leave']}人，缺席{counts['absent']}人。"
+        f"应到{info.expected}人，出席{counts['present']}人，请假{counts['leave']}人，缺席{counts['absent']}人。"
     )
 
 
@@ -140,10 +140,9 @@ def session_list(app: App, org_ref, group_ref, kind, start, end, fmt) -> None:
       dangjian session list --org 机关党支部 --from 2021-01-01 --to 2021-12-31
       dangjian session list --kind 党课 --format csv > 党课台账.csv
     """
-    app.db
+    app.open_db()
     rows = session_listing.list_sessions(org_ref, kind, start, end, group_ref)
-    out = render(fmt, SESSION_COLUMNS, rows)
-    click.echo(out if out or fmt != "table" else "没有符合条件的会议记录。")
+    emit(app, View(SESSION_COLUMNS, rows, empty="没有符合条件的会议记录。"), fmt)
 
 
 @session.command("show")
@@ -157,23 +156,33 @@ def session_show(app: App, session_id, fmt) -> None:
     例：
       dangjian session show 12
     """
-    app.db
+    app.open_db()
     info = session_listing.show_session(session_id)
-    if fmt == "json":
-        click.echo(render(fmt, [], [], json_data=info))
-        return
-    cols = [
-        Column("name", "姓名"),
-        Column("status", "出勤", lambda s: ATTENDANCE.label(s) if s else "未记录"),
-        Column("reason", "原因"),
-        Column("expected", "应到"),
-    ]
-    if fmt == "csv":
-        click.echo(render(fmt, [Column("member_id", "编号"), *cols], info["attendance"]), nl=False)
-        return
+    foot = ["会议记录：\n" + info.minutes] if info.minutes else []
+    view = View(
+        ATTENDANCE_COLUMNS,
+        info.attendance,
+        payload=info,
+        head=session_head(info),
+        foot=foot,
+        csv_columns=[Column("member_id", "编号"), *ATTENDANCE_COLUMNS],
+    )
+    emit(app, view, fmt)
+
+
+ATTENDANCE_COLUMNS = [
+    Column("name", "姓名"),
+    Column("status", "出勤", lambda s: ATTENDANCE.label(s) if s else "未记录"),
+    Column("reason", "原因"),
+    Column("expected", "应到"),
+]
+
+
+def session_head(info: session_listing.SessionDetail) -> list[str]:
+    """The lines above a session's attendance: when, who, kinds, the details recorded."""
     lines = [
-        f"会议编号{info['id']}：{format_date(info['held_on'])}  {info['group'] or info['org']}",
-        "类型：" + "、".join(SESSION_KINDS.label(k) for k in info["kinds"]),
+        f"会议编号{info.id}：{format_date(info.held_on)}  {info.group or info.org}",
+        "类型：" + "、".join(SESSION_KINDS.label(k) for k in info.kinds),
     ]
     for label, key in (
         ("所属年度", "for_year"),
@@ -185,14 +194,11 @@ def session_show(app: App, session_id, fmt) -> None:
         ("授课人", "lecturer"),
         ("决议", "decisions"),
     ):
-        if info.get(key) not in (None, ""):
-            lines.append(f"{label}：{table_value(info[key])}")
-    lines.append(f"应到{info['expected']}人，实到{info['present']}人")
-    click.echo("\n".join(lines))
-    if info["attendance"]:
-        click.echo(render("table", cols, info["attendance"]))
-    if info["minutes"]:
-        click.echo("会议记录：\n" + info["minutes"])
+        value = getattr(info, key)
+        if value not in (None, ""):
+            lines.append(f"{label}：{table_value(value)}")
+    lines.append(f"应到{info.expected}人，实到{info.present}人")
+    return lines
 
 
 COMMANDS = [session]

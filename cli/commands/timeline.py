@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 import click
 
 from dangjian.cli.main import FORMAT_OPTION, App, as_of_option, pass_app, today
-from dangjian.cli.output import Column, render
+from dangjian.cli.output import Column, View, emit, keyed
 from dangjian.periods import format_date
 from dangjian.vocab import EVENTS, SESSION_KINDS, SEVERITIES, STAGES
+
+if TYPE_CHECKING:  # the report is imported when the command runs, not when its module loads
+    from dangjian.reports.timeline import TimelineEntry
 
 PROBATION_STATUS = {
     "in-probation": "预备期内",
@@ -28,113 +34,101 @@ def what_label(what: str) -> str:
     return what
 
 
-def _stage_text(e: dict) -> str:
-    text = STAGES.label(e["stage"]) if e["stage"] else "（尚无记录）"
-    if e["status"] and e["status"] != "in-probation":
-        text += f"（{PROBATION_STATUS[e['status']]}）"
+def _stage_text(e: TimelineEntry) -> str:
+    text = STAGES.label(e.stage) if e.stage else "（尚无记录）"
+    if e.status and e.status != "in-probation":
+        text += f"（{PROBATION_STATUS[e.status]}）"
     return text
 
 
-def _key_dates(e: dict) -> str:
-    if e["admitted_on"] is not None:
-        text = f"接收 {format_date(e['admitted_on'])}；期满 {format_date(e['probation_ends'])}"
-        if e["extension_months"]:
-            text += f"（延长{e['extension_months']}个月）"
+def _key_dates(e: TimelineEntry) -> str:
+    if e.admitted_on is not None:
+        text = f"接收 {format_date(e.admitted_on)}；期满 {format_date(e.probation_ends)}"
+        if e.extension_months:
+            text += f"（延长{e.extension_months}个月）"
         return text
-    firsts = {}
-    for ev in e["events"]:
-        firsts.setdefault(ev["event"], ev["on"])
+    firsts: dict[str, date] = {}
+    for ev in e.events:
+        firsts.setdefault(ev.event, ev.on)
     for event in ("candidate", "activist", "applied"):
         if event in firsts:
             return f"{_SHORT[event]} {format_date(firsts[event])}"
     return ""
 
 
-def _days_left(e: dict) -> str:
-    n = e["days_left"]
+def _days_left(e: TimelineEntry) -> str:
+    n = e.days_left
     if n is None:
         return ""
     return f"逾期{-n}天" if n < 0 else str(n)
 
 
-def _next_text(e: dict) -> str:
-    step = e["next_step"]
+def _next_text(e: TimelineEntry) -> str:
+    step = e.next_step
     if not step:
         return ""
-    text = EVENTS.label(step["event"])
-    if step["deadline"] is not None:
-        return f"{text}（{format_date(step['deadline'])}前）"
-    if step["earliest"] is not None:
-        return f"{text}（{format_date(step['earliest'])}起）"
+    text = EVENTS.label(step.event)
+    if step.deadline is not None:
+        return f"{text}（{format_date(step.deadline)}前）"
+    if step.earliest is not None:
+        return f"{text}（{format_date(step.earliest)}起）"
     return text
 
 
-def _deadlines_text(e: dict) -> str:
+def _deadlines_text(e: TimelineEntry) -> str:
     return "；".join(
-        f"{what_label(d['what'])} {format_date(d['date'])}{'（已逾期）' if d['status'] == 'overdue' else '前'}"
-        for d in e["deadlines"]
+        f"{what_label(d.what)} {format_date(d.date)}{'（已逾期）' if d.status == 'overdue' else '前'}"
+        for d in e.deadlines
     )
 
 
-def _problems_text(e: dict) -> str:
-    n = sum(1 for f in e["findings"] if f["status"] in _PROBLEMS)
+def _problems_text(e: TimelineEntry) -> str:
+    n = sum(1 for f in e.findings if f.status in _PROBLEMS)
     return f"{n}项" if n else ""
 
 
 TIMELINE_COLUMNS = [
-    Column("name", "姓名"),
+    Column("name", "姓名", value=lambda e: e.member.name),
     Column("org", "所在支部"),
-    Column("stage_text", "阶段"),
-    Column("key_dates", "关键日期"),
-    Column("days_left_text", "剩余天数"),
-    Column("next_text", "下一步"),
-    Column("deadlines_text", "期限"),
-    Column("problems_text", "问题"),
+    Column("stage_text", "阶段", value=_stage_text),
+    Column("key_dates", "关键日期", value=_key_dates),
+    Column("days_left_text", "剩余天数", value=_days_left),
+    Column("next_text", "下一步", value=_next_text),
+    Column("deadlines_text", "期限", value=_deadlines_text),
+    Column("problems_text", "问题", value=_problems_text),
 ]
-TIMELINE_CSV_COLUMNS = [
-    Column(k, k)
-    for k in (
-        "member_id",
-        "name",
-        "org",
-        "stage",
-        "admitted_on",
-        "probation_ends",
-        "extension_months",
-        "days_left",
-        "status",
-        "next_step",
-        "next_step_earliest",
-        "next_step_deadline",
-        "events",
-        "findings",
-    )
-]
+TIMELINE_CSV_COLUMNS = keyed(
+    [
+        Column("member_id", "", value=lambda e: e.member.id),
+        Column("name", "", value=lambda e: e.member.name),
+        Column("org", ""),
+        Column("stage", ""),
+        Column("admitted_on", ""),
+        Column("probation_ends", ""),
+        Column("extension_months", ""),
+        Column("days_left", ""),
+        Column("status", ""),
+        Column("next_step", "", value=lambda e: e.next_step.event if e.next_step else None),
+        Column("next_step_earliest", "", value=lambda e: e.next_step.earliest if e.next_step else None),
+        Column("next_step_deadline", "", value=lambda e: e.next_step.deadline if e.next_step else None),
+        Column("events", "", value=lambda e: ";".join(f"{ev.event}:{ev.on.isoformat()}" for ev in e.events)),
+        Column(
+            "findings", "", value=lambda e: ";".join(f"{f.rule}:{f.status}:{f.date.isoformat()}" for f in e.findings)
+        ),
+    ]
+)
 
 
-def _rows(entries: list[dict]) -> list[dict]:
-    rows = []
-    for e in entries:
-        step = e["next_step"] or {}
-        rows.append(
-            {
-                **e,
-                "member_id": e["member"]["id"],
-                "name": e["member"]["name"],
-                "stage_text": _stage_text(e),
-                "key_dates": _key_dates(e),
-                "days_left_text": _days_left(e),
-                "next_text": _next_text(e),
-                "deadlines_text": _deadlines_text(e),
-                "problems_text": _problems_text(e),
-                "next_step": step.get("event"),
-                "next_step_earliest": step.get("earliest"),
-                "next_step_deadline": step.get("deadline"),
-                "events": ";".join(f"{ev['event']}:{ev['on'].isoformat()}" for ev in e["events"]),
-                "findings": ";".join(f"{f['rule']}:{f['status']}:{f['date']}" for f in e["findings"]),
-            }
-        )
-    return rows
+def _problem_lines(entries: list[TimelineEntry]) -> list[str]:
+    """Under the table: each violated or overdue finding, one line each."""
+    problems = [(e, f) for e in entries for f in e.findings if f.status in _PROBLEMS]
+    if not problems:
+        return []
+    return ["\n问题："] + [
+        f"  {e.member.name}  {format_date(f.date)}  "
+        f"［{SEVERITIES.label(f.severity)}］{f.message}（{f.rule}；{f.source}）"
+        for e, f in problems
+    ]
 
 
 @click.command()
@@ -162,48 +156,44 @@ def timeline(app: App, ref, org_ref, include_all, as_of, fmt) -> None:
 
     as_of = as_of or today()
     rules = app.rules
-    app.db
+    app.open_db()
     entries = build(rules, as_of, ref=ref, org=org_ref, include_all=include_all, calendar=app.calendar, notes=app.notes)
-    if fmt == "json":
-        click.echo(render("json", [], [], json_data=entries))
-        return
-    rows = _rows(entries)
-    if fmt == "csv":
-        click.echo(render("csv", TIMELINE_CSV_COLUMNS, rows), nl=False)
-        return
-    click.echo(f"截至{format_date(as_of)}")
-    if not rows:
-        click.echo("没有预备党员。" if not include_all else "没有正在发展中的人员。")
-        return
-    click.echo(render("table", TIMELINE_COLUMNS, rows))
-    problems = [(e, f) for e in entries for f in e["findings"] if f["status"] in _PROBLEMS]
-    if problems:
-        click.echo("\n问题：")
-        for e, f in problems:
-            click.echo(
-                f"  {e['member']['name']}  {format_date(_date(f['date']))}  "
-                f"［{SEVERITIES.label(f['severity'])}］{f['message']}（{f['rule']}；{f['source']}）"
-            )
-
-
-def _date(iso: str):
-    from datetime import date
-
-    return date.fromisoformat(iso)
+    view = View(
+        TIMELINE_COLUMNS,
+        entries,
+        head=(f"截至{format_date(as_of)}",),
+        foot=_problem_lines(entries),
+        empty="没有预备党员。" if not include_all else "没有正在发展中的人员。",
+        csv_columns=TIMELINE_CSV_COLUMNS,
+    )
+    emit(app, view, fmt)
 
 
 DUE_COLUMNS = [
     Column("date", "日期"),
-    Column("state", "状态"),
-    Column("what_text", "事项"),
-    Column("subject_name", "对象"),
-    Column("subject_org", "所属支部"),
+    Column("state", "状态", value=lambda i: "逾期" if i.status == "overdue" else "待办"),
+    Column("what_text", "事项", value=lambda i: what_label(i.what)),
+    Column("subject_name", "对象", value=lambda i: i.subject.name),
+    Column("subject_org", "所属支部", value=lambda i: _subject_org(i.subject)),
     Column("message", "说明"),
 ]
-DUE_CSV_COLUMNS = [
-    Column(k, k)
-    for k in ("date", "what", "rule", "subject_type", "subject_id", "subject_name", "subject_org", "message")
-]
+DUE_CSV_COLUMNS = keyed(
+    [
+        Column("date", ""),
+        Column("what", ""),
+        Column("rule", ""),
+        Column("subject_type", "", value=lambda i: i.subject.type),
+        Column("subject_id", "", value=lambda i: i.subject.id),
+        Column("subject_name", "", value=lambda i: i.subject.name),
+        Column("subject_org", "", value=lambda i: _subject_org(i.subject)),
+        Column("message", ""),
+    ]
+)
+
+
+def _subject_org(subject) -> str | None:
+    """The branch of a group or member subject, as its JSON says (an org subject names none)."""
+    return subject.org if subject.type != "org" else None
 
 
 @click.command()
@@ -225,37 +215,14 @@ def due(app: App, within, org_ref, as_of, fmt) -> None:
       dangjian due --within 60 --org 机关党支部
       dangjian due --as-of 2022-03-31 --format json
     """
-    from dangjian.reports.timeline import due_items, public_item
+    from dangjian.reports.timeline import due_items
 
     as_of = as_of or today()
     rules = app.rules
-    app.db
+    app.open_db()
     items = due_items(rules, as_of, within=within, org=org_ref, calendar=app.calendar, notes=app.notes)
-    if fmt == "json":
-        click.echo(render("json", [], [], json_data=[public_item(i) for i in items]))
-        return
-    rows = [
-        {
-            **i,
-            "what_text": what_label(i["what"]),
-            "subject_type": i["subject"]["type"],
-            "subject_id": i["subject"]["id"],
-            "subject_name": i["subject"]["name"],
-            "subject_org": i["subject"].get("org"),
-            "state": "逾期" if i["_status"] == "overdue" else "待办",
-        }
-        for i in items
-    ]
-    if fmt == "csv":
-        click.echo(render("csv", DUE_CSV_COLUMNS, rows), nl=False)
-        return
-    click.echo(
-        f"截至{format_date(as_of)}，今后{within}天内到期和已经逾期的事项，以及本月、本季度、本年度尚未召开的会议："
-    )
-    if not rows:
-        click.echo("没有。")
-        return
-    click.echo(render("table", DUE_COLUMNS, rows))
+    head = f"截至{format_date(as_of)}，今后{within}天内到期和已经逾期的事项，以及本月、本季度、本年度尚未召开的会议："
+    emit(app, View(DUE_COLUMNS, items, head=(head,), empty="没有。", csv_columns=DUE_CSV_COLUMNS), fmt)
 
 
 COMMANDS = [timeline, due]

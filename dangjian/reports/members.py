@@ -1,16 +1,91 @@
-"""Listings and details of members."""
+"""Listings and details of members, as frozen records; 身份证号 and phone numbers are private fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 import peewee as pw
 
+from dangjian.domain.identity import mask_id_number, mask_phone
 from dangjian.queries.facts import load_orgs, subtree
+from dangjian.reports.records import private
 from dangjian.store.lookup import find_member, find_org
 from dangjian.store.models import Member, MemberEvent, Membership, Organization, PartyGroup
 from dangjian.vocab import STAGES
 
 
-def list_members(org: str | None = None, stage: str | None = None, include_former: bool = False) -> list[dict]:
+def _masked_id_number(value: str | None) -> str | None:
+    return mask_id_number(value) or None
+
+
+def _masked_phone(value: str | None) -> str | None:
+    return mask_phone(value) or None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One person in a listing, with their current branch and group."""
+
+    id: int
+    name: str
+    gender: str | None
+    stage: str
+    status: str
+    org: str | None
+    group: str | None
+    joined_on: date | None
+    full_since: date | None
+    birth_date: date | None
+    id_number: str | None = private(_masked_id_number)
+    phone: str | None = private(_masked_phone)
+
+
+@dataclass(frozen=True)
+class MembershipSpan:
+    """One stretch of a person's belonging to a branch (and group); `end` None while it lasts."""
+
+    org: str
+    group: str | None
+    start: date | None
+    end: date | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One step of a person's development record (发展纪实)."""
+
+    event: str
+    on: date
+    details: dict[str, Any] | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    """Everything `member show` tells about a person."""
+
+    id: int
+    name: str
+    gender: str | None
+    birth_date: date | None
+    id_number: str | None = private(_masked_id_number)
+    phone: str | None = private(_masked_phone)
+    education: str | None = None
+    unit: str | None = None
+    job: str | None = None
+    stage: str = "full"
+    status: str = "active"
+    joined_on: date | None = None
+    full_since: date | None = None
+    org: str | None = None
+    memberships: tuple[MembershipSpan, ...] = ()
+    events: tuple[EventRecord, ...] = ()
+
+
+def list_members(org: str | None = None, stage: str | None = None, include_former: bool = False) -> list[MemberRow]:
     """Members with their current branch and group, in one query (two with --org)."""
     q = (
         Member.select(
@@ -32,28 +107,26 @@ def list_members(org: str | None = None, stage: str | None = None, include_forme
         q = q.where(Member.stage == (stage if stage in STAGES else STAGES.parse(stage)))
     if not include_former:
         q = q.where(Member.status == "active")
-    out = []
-    for m in q.objects():
-        out.append(
-            {
-                "id": m.id,
-                "name": m.name,
-                "gender": m.gender,
-                "stage": m.stage,
-                "status": m.status,
-                "org": m.org_name,
-                "group": m.group_name,
-                "joined_on": m.joined_on,
-                "full_since": m.full_since,
-                "birth_date": m.birth_date,
-                "id_number": m.id_number,
-                "phone": m.phone,
-            }
+    return [
+        MemberRow(
+            id=m.id,
+            name=m.name,
+            gender=m.gender,
+            stage=m.stage,
+            status=m.status,
+            org=m.org_name,
+            group=m.group_name,
+            joined_on=m.joined_on,
+            full_since=m.full_since,
+            birth_date=m.birth_date,
+            id_number=m.id_number,
+            phone=m.phone,
         )
-    return out
+        for m in q.objects()
+    ]
 
 
-def member_history(member: Member) -> list[dict]:
+def member_history(member: Member) -> list[MembershipSpan]:
     rows = (
         Membership.select(Membership, Organization.name.alias("org_name"), PartyGroup.name.alias("group_name"))
         .join(Organization, on=(Membership.org == Organization.id))
@@ -63,31 +136,31 @@ def member_history(member: Member) -> list[dict]:
         .order_by(Membership.start.asc(nulls="first"), Membership.id)
         .objects()
     )
-    return [{"org": r.org_name, "group": r.group_name, "start": r.start, "end": r.end, "note": r.note} for r in rows]
+    return [MembershipSpan(r.org_name, r.group_name, r.start, r.end, r.note) for r in rows]
 
 
-def show_member(ref: str) -> dict:
+def show_member(ref: str) -> MemberDetail:
     m = find_member(ref)
-    events = [
-        {"event": e.event, "on": e.on, "details": e.details, "note": e.note}
+    events = tuple(
+        EventRecord(e.event, e.on, e.details, e.note)
         for e in MemberEvent.select().where(MemberEvent.member == m.id).order_by(MemberEvent.on, MemberEvent.id)
-    ]
-    history = member_history(m)
-    return {
-        "id": m.id,
-        "name": m.name,
-        "gender": m.gender,
-        "birth_date": m.birth_date,
-        "id_number": m.id_number,
-        "phone": m.phone,
-        "education": m.education,
-        "unit": m.unit,
-        "job": m.job,
-        "stage": m.stage,
-        "status": m.status,
-        "joined_on": m.joined_on,
-        "full_since": m.full_since,
-        "org": next((h["org"] for h in history if h["end"] is None), None),
-        "memberships": history,
-        "events": events,
-    }
+    )
+    history = tuple(member_history(m))
+    return MemberDetail(
+        id=m.id,
+        name=m.name,
+        gender=m.gender,
+        birth_date=m.birth_date,
+        id_number=m.id_number,
+        phone=m.phone,
+        education=m.education,
+        unit=m.unit,
+        job=m.job,
+        stage=m.stage,
+        status=m.status,
+        joined_on=m.joined_on,
+        full_since=m.full_since,
+        org=next((h.org for h in history if h.end is None), None),
+        memberships=history,
+        events=events,
+    )

@@ -1,8 +1,10 @@
-"""Listings and details of sessions."""
+"""Listings and details of sessions, as frozen records."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import peewee as pw
 
@@ -15,13 +17,64 @@ from dangjian.store.models import Attendance, Member, Organization, PartyGroup, 
 from dangjian.vocab import SESSION_KINDS
 
 
+@dataclass(frozen=True)
+class SessionRow:
+    """One session in a listing, with its kinds and its attendance counts."""
+
+    id: int
+    held_on: date
+    org: str
+    group: str | None
+    kinds: tuple[str, ...]
+    topic: str | None
+    hours: Decimal | None
+    for_year: int | None
+    present: int
+    leave: int
+    absent: int
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One person at a session: recorded (`status`), or expected and not recorded (`status` None)."""
+
+    member_id: int
+    name: str
+    status: str | None
+    reason: str | None
+    expected: bool
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """Everything `session show` tells about a session; `present` counts the expected who attended."""
+
+    id: int
+    org: str
+    group: str | None
+    held_on: date
+    kinds: tuple[str, ...]
+    topic: str | None
+    hours: Decimal | None
+    location: str | None
+    host: str | None
+    recorder: str | None
+    lecturer: str | None
+    for_year: int | None
+    minutes: str | None
+    decisions: str | None
+    expected: int
+    present: int
+    attendance: tuple[AttendanceRow, ...]
+
+
 def list_sessions(
     org: str | None = None,
     kind: str | None = None,
     start: date | None = None,
     end: date | None = None,
     group: str | None = None,
-) -> list[dict]:
+) -> list[SessionRow]:
     """Sessions with their kinds and attendance counts, in three queries."""
     q = (
         Session.select(Session, Organization.name.alias("org_name"), PartyGroup.name.alias("group_name"))
@@ -63,24 +116,24 @@ def list_sessions(
         ):
             counts.setdefault(sid, {})[st] = n
     return [
-        {
-            "id": s.id,
-            "held_on": s.held_on,
-            "org": s.org_name,
-            "group": s.group_name,
-            "kinds": kinds.get(s.id, []),
-            "topic": s.topic,
-            "hours": s.hours,
-            "for_year": s.for_year,
-            "present": counts.get(s.id, {}).get("present", 0),
-            "leave": counts.get(s.id, {}).get("leave", 0),
-            "absent": counts.get(s.id, {}).get("absent", 0),
-        }
+        SessionRow(
+            id=s.id,
+            held_on=s.held_on,
+            org=s.org_name,
+            group=s.group_name,
+            kinds=tuple(kinds.get(s.id, ())),
+            topic=s.topic,
+            hours=s.hours,
+            for_year=s.for_year,
+            present=counts.get(s.id, {}).get("present", 0),
+            leave=counts.get(s.id, {}).get("leave", 0),
+            absent=counts.get(s.id, {}).get("absent", 0),
+        )
         for s in sessions
     ]
 
 
-def show_session(ref: str) -> dict:
+def show_session(ref: str) -> SessionDetail:
     sid = id_of(ref)
     if sid is None:
         raise InputError(f"会议编号“{ref}”应是数字，可用 dangjian session list 查看。")
@@ -96,20 +149,9 @@ def show_session(ref: str) -> dict:
     recorded = {a.member_id for a in rows}
     expected_ids = {m.id for m in expected}
     attendance = [
-        {
-            "member_id": a.member_id,
-            "name": a.member.name,
-            "status": a.status,
-            "reason": a.reason,
-            "expected": a.member_id in expected_ids,
-        }
-        for a in rows
+        AttendanceRow(a.member_id, a.member.name, a.status, a.reason, a.member_id in expected_ids) for a in rows
     ]
-    attendance += [
-        {"member_id": m.id, "name": m.name, "status": None, "reason": None, "expected": True}
-        for m in expected
-        if m.id not in recorded
-    ]
+    attendance += [AttendanceRow(m.id, m.name, None, None, True) for m in expected if m.id not in recorded]
     people = {
         m.id: m.name
         for m in Member.select(Member.id, Member.name).where(
@@ -118,22 +160,22 @@ def show_session(ref: str) -> dict:
     }
     kinds = [k for (k,) in SessionKind.select(SessionKind.kind).where(SessionKind.session == s.id).tuples()]
     order = {k: i for i, k in enumerate(SESSION_KINDS.slugs)}
-    return {
-        "id": s.id,
-        "org": org.name,
-        "group": grp.name if grp else None,
-        "held_on": s.held_on,
-        "kinds": sorted(kinds, key=lambda k: order.get(k, 99)),
-        "topic": s.topic,
-        "hours": s.hours,
-        "location": s.location,
-        "host": people.get(s.host_id),
-        "recorder": people.get(s.recorder_id),
-        "lecturer": people.get(s.lecturer_id) or s.lecturer_name,
-        "for_year": s.for_year,
-        "minutes": s.minutes,
-        "decisions": s.decisions,
-        "expected": len(expected),
-        "present": sum(1 for a in attendance if a["status"] == "present" and a["expected"]),
-        "attendance": attendance,
-    }
+    return SessionDetail(
+        id=s.id,
+        org=org.name,
+        group=grp.name if grp else None,
+        held_on=s.held_on,
+        kinds=tuple(sorted(kinds, key=lambda k: order.get(k, 99))),
+        topic=s.topic,
+        hours=s.hours,
+        location=s.location,
+        host=people.get(s.host_id),
+        recorder=people.get(s.recorder_id),
+        lecturer=people.get(s.lecturer_id) or s.lecturer_name,
+        for_year=s.for_year,
+        minutes=s.minutes,
+        decisions=s.decisions,
+        expected=len(expected),
+        present=sum(1 for a in attendance if a.status == "present" and a.expected),
+        attendance=tuple(attendance),
+    )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 
 from dangjian.domain.workdays import WorkCalendar
 from dangjian.errors import InputError, NotFoundError
 from dangjian.io.holidays import official_calendar
 from dangjian.queries.facts import load_development, load_facts, load_orgs, subtree, with_merge_sources
+from dangjian.reports.records import internal
 from dangjian.rules.asof import Timeline
 from dangjian.rules.dossier import STAGE_ORDER, Dossier, dossiers
 from dangjian.rules.engine import evaluate
 from dangjian.rules.facts import Facts, Window
-from dangjian.rules.findings import Finding
+from dangjian.rules.findings import Finding, Subject
 from dangjian.rules.planning import (
     ALL_TIME,
     NextStep,
@@ -32,6 +32,59 @@ _RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 
 #: Stages a person is "in development" at (timeline --all).
 IN_DEVELOPMENT = ("applicant", "activist", "candidate", "probationary")
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class EventOn:
+    event: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline still running (`due`) or already passed (`overdue`) for a person."""
+
+    what: str
+    date: date
+    rule: str
+    status: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """Where one person stands in their development: probation, next step, deadlines, findings."""
+
+    member: MemberRef
+    org: str | None
+    stage: str | None
+    admitted_on: date | None
+    probation_ends: date | None
+    extension_months: int
+    days_left: int | None
+    status: str | None
+    events: tuple[EventOn, ...]
+    findings: tuple[Finding, ...]
+    next_step: NextStep | None
+    deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing falling due (or already late): `what` is an event or a session kind."""
+
+    date: date
+    what: str
+    rule: str
+    subject: Subject
+    message: str
+    status: str = internal("due")
+    severity: str = internal("info")
 
 
 @dataclass(frozen=True)
@@ -84,7 +137,7 @@ def _note(notes: list[str] | None, found: tuple[str, ...]) -> None:
         notes.extend(n for n in found if n not in notes)
 
 
-def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
+def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> TimelineEntry:
     stage = d.stage_on(as_of)
     status = probation_status(d, as_of)
     admitted = d.admitted_on if stage in ("probationary", "full") or status == "disqualified" else None
@@ -92,30 +145,25 @@ def _entry(d: Dossier, as_of: date, findings: list[Finding], rules) -> dict:
     days_left = (ends - as_of).days if ends is not None and status in ("in-probation", "overdue", "extended") else None
     step: NextStep | None = next_step(d, as_of, rules)
     by_id = {r.id: r for r in rules}
-    deadlines = [
-        {
-            "what": what_of(by_id[f.rule]) if f.rule in by_id else f.rule,
-            "date": f.date,
-            "rule": f.rule,
-            "status": f.status,
-        }
+    deadlines = tuple(
+        Deadline(what_of(by_id[f.rule]) if f.rule in by_id else f.rule, f.date, f.rule, f.status)
         for f in findings
         if f.status in ("due", "overdue")
-    ]
-    return {
-        "member": {"id": d.member.id, "name": d.member.name},
-        "org": d.member.org_name,
-        "stage": stage,
-        "admitted_on": admitted,
-        "probation_ends": ends,
-        "extension_months": d.extension_months() if admitted is not None else 0,
-        "days_left": days_left,
-        "status": status,
-        "events": [{"event": e.event, "on": e.on} for e in d.events],
-        "findings": [f.to_dict() for f in findings],
-        "next_step": step.to_dict() if step is not None else None,
-        "deadlines": deadlines,
-    }
+    )
+    return TimelineEntry(
+        member=MemberRef(d.member.id, d.member.name),
+        org=d.member.org_name,
+        stage=stage,
+        admitted_on=admitted,
+        probation_ends=ends,
+        extension_months=d.extension_months() if admitted is not None else 0,
+        days_left=days_left,
+        status=status,
+        events=tuple(EventOn(e.event, e.on) for e in d.events),
+        findings=tuple(findings),
+        next_step=step,
+        deadlines=deadlines,
+    )
 
 
 def timeline(
@@ -126,7 +174,7 @@ def timeline(
     include_all: bool = False,
     calendar: WorkCalendar | None = None,
     notes: list[str] | None = None,
-) -> list[dict]:
+) -> list[TimelineEntry]:
     """One entry per probationary member (or the one named; `include_all` adds everyone in development).
 
     Working days are counted by `calendar` (the official one by default); the engine's notes
@@ -146,13 +194,18 @@ def timeline(
         raise NotFoundError(f"“{ref}”不在{org}。")
     entries.sort(
         key=lambda e: (
-            e["org"] or "",
-            -_RANK.get(e["stage"] or "", -1),
-            e["probation_ends"] or date.max,
-            e["member"]["id"],
+            e.org or "",
+            -_RANK.get(e.stage or "", -1),
+            e.probation_ends or date.max,
+            e.member.id,
         )
     )
     return entries
+
+
+def _branch(subject: Subject) -> str | None:
+    """The branch a group or member subject belongs to (an org subject names none)."""
+    return subject.org if subject.type != "org" else None
 
 
 def due_items(
@@ -162,7 +215,7 @@ def due_items(
     org: str | None = None,
     calendar: WorkCalendar | None = None,
     notes: list[str] | None = None,
-) -> list[dict]:
+) -> list[DueItem]:
     """Everything dated up to as_of + within days, and everything already late, sorted by date.
 
     Working days and notes as for `timeline`.
@@ -174,20 +227,10 @@ def due_items(
     window = Window(date(as_of.year - 1, 1, 1), date(as_of.year, 12, 31))
     facts = replace(load_facts(window, as_of, root), calendar=_calendar(calendar))
     by_id = {r.id: r for r in rules}
-    items: list[dict[str, Any]] = []
+    items: list[DueItem] = []
 
     def add(f: Finding, what: str) -> None:
-        items.append(
-            {
-                "date": f.date,
-                "what": what,
-                "rule": f.rule,
-                "subject": f.subject.to_dict(),
-                "message": f.message,
-                "_status": f.status,
-                "_severity": f.severity,
-            }
-        )
+        items.append(DueItem(f.date, what, f.rule, f.subject, f.message, f.status, f.severity))
 
     meetings = evaluate(other_rules(rules), facts, window, as_of)
     for f in meetings.findings:
@@ -199,23 +242,6 @@ def due_items(
             add(f, what_of(by_id[f.rule]))
     _note(notes, meetings.notes + development.notes)
     for o in openings(development_rules(rules), Timeline(facts, as_of), horizon):
-        items.append(
-            {
-                "date": o.date,
-                "what": o.what,
-                "rule": o.rule.id,
-                "subject": o.subject.to_dict(),
-                "message": o.message,
-                "_status": "due",
-                "_severity": "info",
-            }
-        )
-    items.sort(
-        key=lambda i: (i["date"], i["subject"].get("org") or i["subject"]["name"], i["subject"]["name"], i["rule"])
-    )
+        items.append(DueItem(o.date, o.what, o.rule.id, o.subject, o.message, "due", "info"))
+    items.sort(key=lambda i: (i.date, _branch(i.subject) or i.subject.name, i.subject.name, i.rule))
     return items
-
-
-def public_item(item: dict) -> dict:
-    """A due item with only its public keys (date, what, rule, subject, message)."""
-    return {k: v for k, v in item.items() if not k.startswith("_")}
