@@ -195,15 +195,25 @@ def _stage_and_dates(m: Member) -> tuple[str, date | None, date | None]:
 
 def build(target: str, *things: Org | Group | Member | Session | Iterable) -> World:
     """Write a world into the database `target` (created if new) and close it again."""
-    flat: list = []
-    for t in things:
-        flat.extend(t if isinstance(t, list | tuple) else [t])
     open_database(target)
     try:
-        with database.atomic():
-            return _write(flat)
+        return write(*things)
     finally:
         close_database()
+
+
+def write(*things: Org | Group | Member | Session | Iterable) -> World:
+    """Write a world into the open database, in one transaction; lists (of lists) among `things` are spread."""
+    with database.atomic():
+        return _write(list(_spread(things)))
+
+
+def _spread(things: Iterable) -> Iterable:
+    for t in things:
+        if isinstance(t, list | tuple):
+            yield from _spread(t)
+        else:
+            yield t
 
 
 def _write(things: list) -> World:
