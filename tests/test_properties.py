@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from conftest import ok
+import pytest
+from conftest import Runner, ok
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -333,6 +334,18 @@ SEED = [
 ]
 
 
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> str:
+    """The seed, written once through the CLI into a SQLite file of its own and kept as a JSON backup."""
+    folder = tmp_path_factory.mktemp("seed")
+    writer = Runner(str(folder / "seed.db"))
+    for args in SEED:
+        ok(writer(*args))
+    path = str(folder / "seed.json")
+    ok(writer("db", "backup", path))
+    return path
+
+
 class World:
     """The database under test, put back to the seed before each example.
 
@@ -340,14 +353,12 @@ class World:
     examples) leaves every row as it was, which `check` has just compared.
     """
 
-    def __init__(self, run, tmp_path):
+    def __init__(self, run, seed: str):
         self._run = run
-        for args in SEED:
-            ok(run(*args))
-        self.seed_file = str(tmp_path / "seed.json")
-        ok(run("db", "backup", self.seed_file))
+        self.seed_file = seed
         self.dirty = True
         self.current: dict[str, list[tuple]] | None = None
+        self.reset()
 
     def run(self, *args: str):
         """Run a command whose effect is not compared: the world counts as changed."""
@@ -394,8 +405,8 @@ class World:
             assert after["audit_entry"][: len(before["audit_entry"])] == before["audit_entry"], shown
 
 
-def test_any_single_command_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_path):
-    world = World(run, tmp_path)
+def test_any_single_command_exits_cleanly_and_a_refusal_writes_nothing(run, seed):
+    world = World(run, seed)
 
     @SETTINGS
     @given(args=commands)
@@ -406,8 +417,8 @@ def test_any_single_command_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_
     one()
 
 
-def test_any_sequence_of_commands_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_path):
-    world = World(run, tmp_path)
+def test_any_sequence_of_commands_exits_cleanly_and_a_refusal_writes_nothing(run, seed):
+    world = World(run, seed)
 
     @settings(SETTINGS, max_examples=max(EXAMPLES // 2, 5))
     @given(sequence=st.lists(commands, min_size=2, max_size=6))
@@ -422,8 +433,8 @@ def test_any_sequence_of_commands_exits_cleanly_and_a_refusal_writes_nothing(run
 undecodable = st.text(alphabet=st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF), min_size=1, max_size=6)
 
 
-def test_arguments_that_are_not_utf8_are_refused_and_write_nothing(run, tmp_path):
-    world = World(run, tmp_path)
+def test_arguments_that_are_not_utf8_are_refused_and_write_nothing(run, seed):
+    world = World(run, seed)
 
     @settings(SETTINGS, max_examples=max(EXAMPLES // 4, 5))
     @given(
@@ -489,8 +500,8 @@ FOUND = [
 ]
 
 
-def test_inputs_that_once_broke_the_program(run, tmp_path):
-    world = World(run, tmp_path)
+def test_inputs_that_once_broke_the_program(run, seed):
+    world = World(run, seed)
     for args, code in FOUND:
         world.reset()
         result = world.run(*args)
@@ -680,8 +691,8 @@ def failures_of(cases, check) -> list[str]:
     return failed
 
 
-def test_any_import_file_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_path):
-    world = World(run, tmp_path)
+def test_any_import_file_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_path, seed):
+    world = World(run, seed)
     path = tmp_path / "hostile.csv"
 
     @HOSTILE_SETTINGS
@@ -695,8 +706,8 @@ def test_any_import_file_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_pat
     one()
 
 
-def test_member_record_with_hostile_tokens_exits_cleanly_and_a_refusal_writes_nothing(run, tmp_path):
-    world = World(run, tmp_path)
+def test_member_record_with_hostile_tokens_exits_cleanly_and_a_refusal_writes_nothing(run, seed):
+    world = World(run, seed)
 
     @HOSTILE_SETTINGS
     @given(args=records)
@@ -725,8 +736,8 @@ HOSTILE_RECORDS = (
 )
 
 
-def test_member_record_meets_every_hostile_token(run, tmp_path):
-    world = World(run, tmp_path)
+def test_member_record_meets_every_hostile_token(run, seed):
+    world = World(run, seed)
 
     def one(args):
         world.reset()
@@ -764,9 +775,9 @@ GOOD_ROWS = {
 }  # fmt: skip
 
 
-def test_import_meets_every_hostile_token(run, tmp_path):
+def test_import_meets_every_hostile_token(run, tmp_path, seed):
     """One file per column, a row per value; when a file fails, its values are tried one by one to name them."""
-    world = World(run, tmp_path)
+    world = World(run, seed)
     path = tmp_path / "hostile.csv"
 
     def one(case):
