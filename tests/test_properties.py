@@ -625,8 +625,9 @@ def _csv_text(header: list[str], rows: list[tuple[str, ...]]) -> str:
     return out.getvalue()
 
 
-#: the new searches report the example they found as drawn (shrinking it costs minutes); set
-#: DANGJIAN_PROPERTY_SEARCH to search and shrink
+#: the new searches report the example they found as drawn (shrinking it costs minutes) and do
+#: not replay earlier failures, so a run's result does not depend on the ones before it; set
+#: DANGJIAN_PROPERTY_SEARCH to search, replay and shrink
 HOSTILE_SETTINGS = settings(
     SETTINGS,
     max_examples=max(EXAMPLES // 2, 5),
@@ -736,6 +737,7 @@ HOSTILE_RECORDS = (
     + [["member", "record", r, "applied", "--on", "2021-03-05"] for r in DIGITS]
     + [[*RECORD_AT, "approved", "--on", "2021-03-05", "--note", t] for t in [c + "备注" for c in CUTS] + ["因" * 501]]
     + [[*RECORD_AT, "approved", "--on", "2021-03-05" + c] for c in CUTS]
+    + [[*RECORD_AT, "approved", "--on", "2021" + c + "03-05"] for c in CUTS]
 )
 
 
@@ -757,7 +759,7 @@ HOSTILE_COLUMNS = {
         "name": DIGITS + CUTS + ["王" * 51],
         "org": DIGITS + ["支" * 101],
         "unit": CUTS + ["单" * 1001],
-        "joined": DIGITS + ["2001-07-01" + c for c in CUTS],
+        "joined": DIGITS + ["2001-07-01" + c for c in CUTS] + ["2001" + c + "07-01" for c in CUTS],
     },
     "sessions": {
         "host": DIGITS + CUTS + ["主" * 51],
@@ -767,7 +769,8 @@ HOSTILE_COLUMNS = {
         "topic": CUTS + ["题" * 201],
         "org": DIGITS,
         "for_year": DIGITS,
-        "on": ["2021-05-05" + c for c in CUTS],
+        "on": ["2021-05-05" + c for c in CUTS] + ["2021" + c + "05-05" for c in CUTS],
+        "kind": ["党" + c + "课" for c in CUTS],
     },
 }
 GOOD_ROWS = {
