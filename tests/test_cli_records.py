@@ -6,37 +6,30 @@ import json
 
 import pytest
 from conftest import ok
+from support.world import Group, Member, Org, build
 
 
 @pytest.fixture
 def branch(run):
-    ok(run("org", "add", "县政府办公室机关党委", "--kind", "党委", "--established", "2010-03-01"))
-    ok(run("org", "add", "机关第一党支部", "--parent", "县政府办公室机关党委", "--established", "2010年5月1日"))
-    ok(run("group", "add", "第一党小组", "--org", "机关第一党支部"))
-    ok(
-        run(
-            "member",
-            "add",
+    build(
+        run.target,
+        Org("县政府办公室机关党委", kind="党委", established="2010-03-01"),
+        Org("机关第一党支部", parent="县政府办公室机关党委", established="2010-05-01"),
+        Group("第一党小组", org="机关第一党支部"),
+        Member(
             "王建国",
-            "--org",
-            "机关第一党支部",
-            "--group",
-            "第一党小组",
-            "--joined",
-            "1996-06-20",
-            "--full-since",
-            "1997-06-20",
-            "--gender",
-            "男",
-            "--id-number",
-            "110105194912310011",
-            "--phone",
-            "13912345678",
-        )
+            org="机关第一党支部",
+            group="第一党小组",
+            joined="1996-06-20",
+            full_since="1997-06-20",
+            gender="男",
+            id_number="110105194912310011",
+            phone="13912345678",
+        ),
+        Member("李娜", org="机关第一党支部", joined="2008-06-26", full_since="2009-06-26"),
+        Member("郭芳", org="机关第一党支部", stage="预备党员", joined="2020-11-20"),
+        Member("韩雪", org="机关第一党支部", stage="入党积极分子"),
     )
-    ok(run("member", "add", "李娜", "--org", "机关第一党支部", "--joined", "2008/6/26", "--full-since", "2009.6.26"))
-    ok(run("member", "add", "郭芳", "--org", "机关第一党支部", "--stage", "预备党员", "--joined", "20201120"))
-    ok(run("member", "add", "韩雪", "--org", "机关第一党支部", "--stage", "入党积极分子"))
     return run
 
 

@@ -141,18 +141,22 @@ def test_two_busy_writers_in_a_loop_never_lose_or_half_write(run, tmp_path):
 @pytest.mark.skipif(bool(SERVER_URL), reason="SQLite file locking")
 def test_a_writer_that_cannot_get_the_lock_says_busy_and_writes_nothing(run, tmp_path):
     ok(run("org", "add", "机关第一党支部", "--established", "2000-01-01"))
+    release = tmp_path / "release"
     holder = spawn(
         "-c",
         (
-            "import sqlite3, sys, time\n"
+            "import os, sqlite3, sys, time\n"
             "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
             "c.execute('BEGIN IMMEDIATE')\n"
             "c.execute(\"UPDATE organization SET code = 'held'\")\n"
             "print('locked', flush=True)\n"
-            "time.sleep(3)\n"
+            "deadline = time.monotonic() + 60\n"
+            "while not os.path.exists(sys.argv[2]) and time.monotonic() < deadline:\n"
+            "    time.sleep(0.01)\n"
             "c.execute('COMMIT')\n"
         ),
         run.target,
+        str(release),
     )
     assert holder.stdout.readline().strip() == "locked"
     go = tmp_path / "go"
@@ -162,6 +166,8 @@ def test_a_writer_that_cannot_get_the_lock_says_busy_and_writes_nothing(run, tmp
     assert json.loads(out) == [[3, BUSY]], err
     reader = cli_process(run.target, "org", "list", "--format", "json")  # readers are not blocked
     assert json.loads(reader.communicate(timeout=60)[0])[0]["name"] == "机关第一党支部"
+    assert holder.poll() is None  # the lock was held all along: the worker met it, not a finished writer
+    release.touch()
     assert holder.wait(timeout=60) == 0
     integrity(run.target)
     open_database(run.target)

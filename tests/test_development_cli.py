@@ -6,6 +6,7 @@ import json
 
 import pytest
 from conftest import ok
+from support.world import Member, Org, Step, build
 
 TIMELINE_KEYS = {
     "member",
@@ -23,13 +24,47 @@ TIMELINE_KEYS = {
 }
 
 
+#: 刘佳's steps up to her admission on 2020-07-01, each as `member record 刘佳 EVENT --on DATE …` takes it
+ADMISSION = [
+    ("申请", "2018-03-05", {}),
+    ("谈话", "2018-03-20", {}),
+    ("积极分子", "2018-09-10", {}),
+    ("考察", "2019-03-01", {}),
+    ("考察", "2019-08-30", {}),
+    ("发展对象", "2019-09-10", {}),
+    ("政审", "2020-04-01", {}),
+    ("培训", "2020-05-10", {"days": 3}),
+    ("预审", "2020-06-10", {}),
+    ("接收", "2020-07-01", {"entitled": 3, "present": 3, "yes": 3}),
+]
+
+
+def one_branch(run, steps=()):
+    """一支部 with three full members and 刘佳 (an applicant, or as far as `steps` take her)."""
+    build(
+        run.target,
+        Org("一支部", kind="党支部", established="2010-01-01"),
+        [Member(n, org="一支部", joined="2005-07-01", full_since="2006-07-01") for n in ("王建国", "李娜", "张伟")],
+        Member(
+            "刘佳",
+            org="一支部",
+            stage=None if steps else "入党申请人",
+            birth="1996-08-21",
+            steps=tuple(Step(event, on, **details) for event, on, details in steps),
+        ),
+    )
+    return run
+
+
 @pytest.fixture
 def branch(run):
-    ok(run("org", "add", "一支部", "--kind", "党支部", "--established", "2010-01-01"))
-    for name in ("王建国", "李娜", "张伟"):
-        ok(run("member", "add", name, "--org", "一支部", "--joined", "2005-07-01", "--full-since", "2006-07-01"))
-    ok(run("member", "add", "刘佳", "--org", "一支部", "--stage", "入党申请人", "--birth", "1996-08-21"))
-    return run
+    return one_branch(run)
+
+
+@pytest.fixture
+def admitted(run):
+    """The branch with 刘佳 admitted as a probationary member on 2020-07-01 after every step in order."""
+    return one_branch(run, ADMISSION)
 
 
 def record(run, *args):
@@ -40,20 +75,11 @@ def events_of(run, name):
     return json.loads(ok(run("member", "show", name, "--format", "json")))
 
 
-def admit(run, name="刘佳", on="2020-07-01"):
-    for args in (
-        ("申请", "--on", "2018-03-05"),
-        ("谈话", "--on", "2018-03-20"),
-        ("积极分子", "--on", "2018-09-10"),
-        ("考察", "--on", "2019-03-01"),
-        ("考察", "--on", "2019-08-30"),
-        ("发展对象", "--on", "2019-09-10"),
-        ("政审", "--on", "2020-04-01"),
-        ("培训", "--on", "2020-05-10", "--days", "3"),
-        ("预审", "--on", "2020-06-10"),
-        ("接收", "--on", on, "--entitled", "3", "--present", "3", "--yes", "3"),
-    ):
-        r = record(run, name, *args)
+def admit(run, name="刘佳"):
+    """Record ADMISSION through the CLI: a procedure in order warns of nothing."""
+    for event, on, details in ADMISSION:
+        flags = [w for k, v in details.items() for w in (f"--{k}", str(v))]
+        r = record(run, name, event, "--on", on, *flags)
         ok(r)
         assert r.stderr == "", r.stderr
 
@@ -95,9 +121,8 @@ def test_the_stage_follows_the_events(branch):
     assert (info["stage"], info["joined_on"]) == ("probationary", "2020-07-01")
 
 
-def test_an_extension_moves_full_since(branch):
-    run = branch
-    admit(run)
+def test_an_extension_moves_full_since(admitted):
+    run = admitted
     out = ok(record(run, "刘佳", "延长预备期", "--on", "2021-06-20", "--months", "6"))
     assert "刘佳的预备期延长6个月，至2022年1月1日届满" in out
     ok(record(run, "刘佳", "converted", "--on", "2022-01-05"))
@@ -115,9 +140,8 @@ def test_a_step_that_breaks_a_rule_is_recorded_with_a_warning(branch):
     assert events_of(run, "刘佳")["events"][-1]["event"] == "political-review"
 
 
-def test_an_extension_of_three_months_is_recorded_and_reported(branch):
-    run = branch
-    admit(run)
+def test_an_extension_of_three_months_is_recorded_and_reported(admitted):
+    run = admitted
     r = record(run, "刘佳", "extended", "--on", "2021-06-20", "--months", "3")
     assert r.exit_code == 0 and "extension-length" in r.stderr
     data = json.loads(run("check", "--from", "2015-01-01", "--as-of", "2021-07-01", "--format", "json").stdout)
@@ -132,9 +156,8 @@ def test_an_extension_of_three_months_is_recorded_and_reported(branch):
     )
 
 
-def test_a_vote_below_the_threshold_warns(branch):
-    run = branch
-    admit(run)
+def test_a_vote_below_the_threshold_warns(admitted):
+    run = admitted
     r = record(run, "刘佳", "converted", "--on", "2021-07-05", "--entitled", "3", "--present", "2", "--yes", "1")
     assert r.exit_code == 0 and "vote-quorum" in r.stderr
     assert "赞成1票" in r.stderr
@@ -181,18 +204,16 @@ def test_impossible_input_is_refused_and_nothing_is_written(branch, args, fragme
         (("disqualified", "--on", "2020-06-30"), "不是预备党员"),
     ],
 )
-def test_impossible_decisions_on_a_probationary_member(branch, args, fragment):
-    run = branch
-    admit(run)
+def test_impossible_decisions_on_a_probationary_member(admitted, args, fragment):
+    run = admitted
     before = len(events_of(run, "刘佳")["events"])
     r = record(run, "刘佳", *args)
     assert r.exit_code == 2 and fragment in r.stderr
     assert len(events_of(run, "刘佳")["events"]) == before
 
 
-def test_disqualification_ends_the_membership_and_no_decision_follows(branch):
-    run = branch
-    admit(run)
+def test_disqualification_ends_the_membership_and_no_decision_follows(admitted):
+    run = admitted
     out = ok(record(run, "刘佳", "取消资格", "--on", "2021-06-20"))
     assert "组织关系于2021年6月20日终止" in out
     info = events_of(run, "刘佳")
@@ -201,9 +222,8 @@ def test_disqualification_ends_the_membership_and_no_decision_follows(branch):
     assert r.exit_code == 2 and "取消预备党员资格" in r.stderr
 
 
-def test_the_deciding_meeting_must_be_held_that_day(branch):
-    run = branch
-    admit(run)
+def test_the_deciding_meeting_must_be_held_that_day(admitted):
+    run = admitted
     ok(run("session", "add", "--org", "一支部", "--kind", "党员大会", "--on", "2021-07-05", "--all-present"))
     r = record(run, "刘佳", "converted", "--on", "2021-07-06", "--session", "1")
     assert r.exit_code == 2 and "不一致" in r.stderr
@@ -213,9 +233,8 @@ def test_the_deciding_meeting_must_be_held_that_day(branch):
 # ---------------------------------------------------------------- timeline
 
 
-def test_timeline_json_has_the_contract_keys_and_days_left(branch):
-    run = branch
-    admit(run)
+def test_timeline_json_has_the_contract_keys_and_days_left(admitted):
+    run = admitted
     data = json.loads(ok(run("timeline", "--as-of", "2021-06-15", "--format", "json")))
     assert len(data) == 1
     e = data[0]
@@ -235,9 +254,8 @@ def test_timeline_json_has_the_contract_keys_and_days_left(branch):
     assert {f["rule"] for f in e["findings"]} >= {"admission-approval-within-3-months", "conversion-overdue"}
 
 
-def test_timeline_statuses_over_time(branch):
-    run = branch
-    admit(run)
+def test_timeline_statuses_over_time(admitted):
+    run = admitted
     ok(record(run, "刘佳", "approved", "--on", "2020-08-01"))
 
     def entry(as_of):
@@ -252,9 +270,8 @@ def test_timeline_statuses_over_time(branch):
     assert entry("2021-08-01")["status"] == "extended"  # the time machine ignores the later conversion
 
 
-def test_timeline_table_reads_like_a_planning_sheet(branch):
-    run = branch
-    admit(run)
+def test_timeline_table_reads_like_a_planning_sheet(admitted):
+    run = admitted
     out = ok(run("timeline", "--as-of", "2021-06-15"))
     assert "截至2021年6月15日" in out
     for text in (
@@ -271,9 +288,8 @@ def test_timeline_table_reads_like_a_planning_sheet(branch):
     assert "问题：" in out and "admission-approval-within-3-months" in out
 
 
-def test_timeline_csv_has_a_bom_and_english_keys(branch):
-    run = branch
-    admit(run)
+def test_timeline_csv_has_a_bom_and_english_keys(admitted):
+    run = admitted
     out = ok(run("timeline", "--as-of", "2021-06-15", "--format", "csv"))
     assert out.startswith("\ufeffmember_id,name,org,stage,admitted_on,probation_ends")
     assert "刘佳,一支部,probationary,2020-07-01,2021-07-01,0,16,in-probation" in out
@@ -310,9 +326,8 @@ def test_timeline_of_unknown_people_or_orgs_is_refused(branch):
 # ---------------------------------------------------------------- due
 
 
-def test_due_lists_what_falls_due_and_what_is_late_sorted_by_date(branch):
-    run = branch
-    admit(run)  # probation ends 2021-07-01, no approval yet
+def test_due_lists_what_falls_due_and_what_is_late_sorted_by_date(admitted):
+    run = admitted  # probation ends 2021-07-01, no approval yet
     ok(run("member", "add", "赵雪", "--org", "一支部", "--stage", "applicant", "--birth", "1998-01-09"))
     ok(record(run, "赵雪", "申请", "--on", "2021-06-10"))  # talk due by 2021-07-10
     data = json.loads(ok(run("due", "--as-of", "2021-06-15", "--format", "json")))
@@ -332,9 +347,8 @@ def test_due_lists_what_falls_due_and_what_is_late_sorted_by_date(branch):
     assert any(i["rule"] == "admission-approval-within-3-months" for i in short)
 
 
-def test_due_table_and_csv(branch):
-    run = branch
-    admit(run)
+def test_due_table_and_csv(admitted):
+    run = admitted
     out = ok(run("due", "--as-of", "2021-06-15"))
     assert "截至2021年6月15日，今后30天内到期和已经逾期的事项" in out
     assert "逾期" in out and "上级党委审批" in out and "主题党日" in out

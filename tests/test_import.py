@@ -7,6 +7,7 @@ import json
 import pytest
 from conftest import ok
 from playhouse.test_utils import count_queries
+from support.world import Group, Member, Org, build
 
 from dangjian.io.importing import parse_csv, run_import
 from dangjian.store.connection import open_database
@@ -35,43 +36,21 @@ def report_lines(result) -> list[str]:
 @pytest.fixture
 def branch(run):
     """县委 > 城关镇党委 > 城关镇第一党支部 (2005-04-01) with 王建国, 李娜, two 张伟 and a group."""
-    ok(run("org", "add", "县委", "--kind", "党委", "--established", "1980-01-01"))
-    ok(run("org", "add", "城关镇党委", "--kind", "党委", "--parent", "县委", "--established", "2005-03-01"))
-    ok(run("org", "add", "城关镇第一党支部", "--parent", "城关镇党委", "--established", "2005-04-01"))
-    ok(run("org", "add", "城关镇第二党支部", "--parent", "城关镇党委", "--established", "2005-04-01"))
-    ok(run("group", "add", "第一党小组", "--org", "城关镇第一党支部"))
-    ok(
-        run(
-            "member",
-            "add",
-            "王建国",
-            "--org",
-            "城关镇第一党支部",
-            "--group",
-            "第一党小组",
-            "--joined",
-            "1996-06-20",
-            "--full-since",
-            "1997-06-20",
-        )
+    first, second = "城关镇第一党支部", "城关镇第二党支部"
+    build(
+        run.target,
+        Org("县委", kind="党委", established="1980-01-01"),
+        Org("城关镇党委", kind="党委", parent="县委", established="2005-03-01"),
+        Org(first, parent="城关镇党委", established="2005-04-01"),
+        Org(second, parent="城关镇党委", established="2005-04-01"),
+        Group("第一党小组", org=first),
+        Member("王建国", org=first, group="第一党小组", joined="1996-06-20", full_since="1997-06-20"),
+        Member("李娜", org=first, joined="2008-06-26", full_since="2009-06-26"),
+        Member("张伟", org=first, joined="2002-12-10", full_since="2003-12-10"),
+        Member("张伟", org=first, stage="积极分子"),
+        Member("刘洋", org=second, joined="2013-05-28", full_since="2014-05-28"),
     )
-    ok(
-        run(
-            "member", "add", "李娜", "--org", "城关镇第一党支部", "--joined", "2008-06-26", "--full-since", "2009-06-26"
-        )
-    )
-    ok(
-        run(
-            "member", "add", "张伟", "--org", "城关镇第一党支部", "--joined", "2002-12-10", "--full-since", "2003-12-10"
-        )
-    )
-    ok(run("member", "add", "张伟", "--org", "城关镇第一党支部", "--stage", "积极分子"))
-    ok(
-        run(
-            "member", "add", "刘洋", "--org", "城关镇第二党支部", "--joined", "2013-05-28", "--full-since", "2014-05-28"
-        )
-    )
-    return "城关镇第一党支部"
+    return first
 
 
 # ---------------------------------------------------------------- orgs

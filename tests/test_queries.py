@@ -5,31 +5,50 @@ from __future__ import annotations
 from datetime import date
 
 from playhouse.test_utils import count_queries
+from support import world
+from support.world import Group, Member, Org, Session
 
 from dangjian.reports import members as member_listing
 from dangjian.reports import orgs as org_listing
 from dangjian.reports import sessions as session_listing
 from dangjian.reports.compliance import make_window, run_check
 from dangjian.rules.loader import builtin_rules
-from dangjian.services import members, orgs, sessions
 
 
 def build(n_branches: int) -> None:
-    orgs.add_org("机关党委", kind="committee", established_on=date(2010, 1, 1))
-    for i in range(n_branches):
-        name = f"第{i + 1}党支部"
-        orgs.add_org(name, parent="机关党委", established_on=date(2010, 1, 1))
-        orgs.add_group(f"{name}第一党小组", name)
-        for j in range(8):
-            members.add_member(f"党员{i}-{j}", name, group=f"{name}第一党小组", joined_on=date(2000, 7, 1))
-        for m in (1, 4, 7):
-            sessions.add_session(
-                ["general-meeting", "theme-day"],
-                date(2021, m, 10),
-                org=name,
-                attendance=sessions.AttendanceInput(all_present=True),
-            )
-            sessions.add_session(["group-meeting"], date(2021, m, 12), group=f"{name}第一党小组")
+    world.write(
+        Org("机关党委", kind="committee", established="2010-01-01"),
+        [
+            [
+                Org(f"第{i + 1}党支部", parent="机关党委", established="2010-01-01"),
+                Group(f"第{i + 1}党支部第一党小组", org=f"第{i + 1}党支部"),
+                [
+                    Member(
+                        f"党员{i}-{j}", org=f"第{i + 1}党支部", group=f"第{i + 1}党支部第一党小组", joined="2000-07-01"
+                    )
+                    for j in range(8)
+                ],
+                [
+                    [
+                        Session(
+                            org=f"第{i + 1}党支部",
+                            kinds=["general-meeting", "theme-day"],
+                            on=date(2021, m, 10),
+                            all_present=True,
+                        ),
+                        Session(
+                            org=f"第{i + 1}党支部",
+                            group=f"第{i + 1}党支部第一党小组",
+                            kinds=["group-meeting"],
+                            on=date(2021, m, 12),
+                        ),
+                    ]
+                    for m in (1, 4, 7)
+                ],
+            ]
+            for i in range(n_branches)
+        ],
+    )
 
 
 def queries_of_check(org=None) -> tuple[int, int]:

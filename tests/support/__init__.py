@@ -1,0 +1,1 @@
+"""Helpers for the tests: test worlds built through the library (`world`), not the CLI."""
