@@ -83,11 +83,11 @@ class App:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"错误：{_printable(message)}", err=True)
+    click.echo(f"错误：{printable(message)}", err=True)
     sys.exit(code)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Control characters a user typed (a tab, an escape) shown as escapes, so the message stays one line."""
     import unicodedata
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from dangjian.cli.main import App, pass_app
+from dangjian.cli.main import App, pass_app, printable
 
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="只检查并报告将导入的内容，不写入数据库。")
 _SKIP = click.option(
@@ -85,10 +85,10 @@ def _echo(report, skip_invalid: bool) -> None:
             head = f"文件“{report.file}”有{n}行有错，导入时整个文件将不被接受："
         else:
             head = f"文件“{report.file}”有{n}行有错，整个文件未导入："
-        click.echo(f"错误：{head}", err=True)
+        click.echo(f"错误：{printable(head)}", err=True)
         for r in report.rejected:
             where = f"第{r.line}行" + (f"“{r.column}”列" if r.column else "")
-            click.echo(f"  {where}：{r.reason}", err=True)
+            click.echo(f"  {where}：{printable(r.reason)}", err=True)
     if report.written:
         click.echo(f"已导入{_summary(report)}。")
     elif report.dry_run and (skip_invalid or not report.rejected):

@@ -270,7 +270,7 @@ def _write(things: list) -> World:
     placed: list[Placed] = []
     for m, mid, (stage, joined, full_since) in zip(members, bulk.insert_members(rows, directory), shapes):
         org_id = directory.org(m.org).id
-        group_id = directory.group(m.group, org_id).id if m.group else None
+        group_id = directory.group(m.group, directory.orgs[org_id]).id if m.group else None
         world.members.setdefault(m.name, []).append(mid)
         placed.append(Placed(mid, m.name, org_id, group_id, stage, joined, full_since, day(m.since)))
     bulk.insert_events(
@@ -293,7 +293,7 @@ def _new_session(s: Session, directory: bulk.Directory, placed: list[Placed]) ->
     else:
         assert s.org is not None, "a session needs org or group"
         org_id = directory.org(s.org).id
-        group_id = directory.group(s.group, org_id).id if s.group else None
+        group_id = directory.group(s.group, directory.orgs[org_id]).id if s.group else None
     people = [p for p in placed if p.org_id == org_id]
 
     def who(name: str) -> int:
