@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dangjian.errors import NotFoundError
+from dangjian.errors import InputError, NotFoundError
 
 #: an id: digits 0-9, at most 11 of them (no database here holds more rows)
 _ID = re.compile(r"#?([0-9]{1,11})")
@@ -50,6 +50,9 @@ def parse_ref(value: str | int) -> Ref:
     if isinstance(value, int) and not isinstance(value, bool):
         return Ref(str(value), value, None)
     text = str(value).strip()
+    if "\x00" in text:
+        # no record holds a NUL (domain.policies.text refuses it), and PostgreSQL cannot even be asked
+        raise InputError("名称或编号中含有空字符（NUL），请删去后再试。")
     return Ref(text, id_of(text), text.upper() if len(text) == _ID_NUMBER_LENGTH else None)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian.errors import NotFoundError
+from dangjian.errors import InputError, NotFoundError
 from dangjian.refs import id_of, parse_ref, session_id
 
 
@@ -77,3 +77,8 @@ def test_the_database_and_the_import_directory_resolve_alike(db):
         assert len({_outcome(r.group, ref, one) for r in resolvers}) == 1, ref
         assert len({_outcome(r.group, ref) for r in resolvers}) == 1, ref
     assert _outcome(resolvers[1].group, "小组")[0] == "AmbiguousError"
+
+
+def test_a_reference_with_a_nul_is_refused_before_any_lookup():
+    with pytest.raises(InputError, match="空字符"):
+        parse_ref("王\x00五")
