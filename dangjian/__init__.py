@@ -1,8 +1,9 @@
 """dangjian: records of Party branch work (党建) checked against the regulations.
 
 The library never prints, never imports click and never reads the clock: pass
-`as_of` in. Open a database with `open_database`, then use the services in
-`orgs`, `members`, `sessions` and `checks`, or the pure `engine` directly.
+`as_of` in. Open a database with `open_database`, then write through `dangjian.services`,
+read through `dangjian.reports` (`reports.compliance.run_check` for the checks), or call the
+pure engine in `dangjian.rules.engine` on literal facts.
 """
 
 from __future__ import annotations

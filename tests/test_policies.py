@@ -165,3 +165,11 @@ def test_one_choice_among_candidates():
     assert resolving.choose_person(parse_ref("甲"), [], str) is None
     with pytest.raises(AmbiguousError, match="名为“甲”的人有2个"):
         resolving.choose_person(parse_ref("甲"), [1, 2], lambda i: f"编号{i}")
+
+
+def test_a_fact_is_not_dated_after_today():
+    policies.happened_by(date(2026, 12, 3), date(2026, 12, 3), "会议日期")
+    policies.happened_by(None, date(2026, 12, 3), "出生日期")
+    with pytest.raises(InputError, match="会议日期2026年12月4日晚于今天（2026年12月3日）") as e:
+        policies.happened_by(date(2026, 12, 4), date(2026, 12, 3), "会议日期")
+    assert e.value.field == "on"

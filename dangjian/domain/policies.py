@@ -90,6 +90,17 @@ def group_exists_on(group: GroupLike, on: date, field: str | None = "group") -> 
         raise InputError(f"党小组“{group.name}”已于{format_date(group.dissolved_on)}撤销。", field=field)
 
 
+# ---------------------------------------------------------------- facts happened
+
+
+def happened_by(on: date | None, today: date, what: str, field: str | None = "on") -> None:
+    """A recorded fact (a session held, a step taken, a transfer, a birth) is not dated after `today`."""
+    if on is not None and on > today:
+        raise InputError(
+            f"{what}{format_date(on)}晚于今天（{format_date(today)}）：只能记录已经发生的事。", field=field
+        )
+
+
 # ---------------------------------------------------------------- the tree of orgs
 
 

@@ -7,7 +7,7 @@ PostgreSQL or MySQL/MariaDB at run time, so nothing here knows which backend it 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
@@ -26,6 +26,11 @@ else:
 def utcnow() -> datetime:
     """Now in UTC to the second, naive: the form every stored timestamp takes."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def local_today() -> date:
+    """Today on this machine's calendar: the last day a recorded fact may bear (a write's bound, never a check's)."""
+    return datetime.now().date()
 
 
 def primary_key(model: type[pw.Model]) -> pw.Field:
