@@ -173,3 +173,11 @@ def test_a_fact_is_not_dated_after_today():
     with pytest.raises(InputError, match="会议日期2026年12月4日晚于今天（2026年12月3日）") as e:
         policies.happened_by(date(2026, 12, 4), date(2026, 12, 3), "会议日期")
     assert e.value.field == "on"
+
+
+def test_a_member_added_after_the_first_session_needs_a_since():
+    policies.since_given(None, "机关党支部", None)
+    policies.since_given(date(2024, 1, 1), "机关党支部", date(2023, 5, 1))
+    with pytest.raises(InputError, match="自2023年5月1日起已有会议记录") as e:
+        policies.since_given(None, "机关党支部", date(2023, 5, 1))
+    assert e.value.field == "since"

@@ -101,6 +101,20 @@ def happened_by(on: date | None, today: date, what: str, field: str | None = "on
         )
 
 
+def since_given(since: date | None, org_name: str, first_session: date | None, field: str | None = "since") -> None:
+    """A member added once the branch has sessions says from when they belong.
+
+    Before the first session (setting a branch up) no date means "has always belonged"; after it,
+    that would silently put the person on the roster (应到) of every meeting already recorded.
+    """
+    if since is None and first_session is not None:
+        raise InputError(
+            f"“{org_name}”自{format_date(first_session)}起已有会议记录，不写转入日期会把此人算进已记录会议的应到人数；"
+            "请写明此人从哪一天起属于该组织。",
+            field=field,
+        )
+
+
 # ---------------------------------------------------------------- the tree of orgs
 
 
