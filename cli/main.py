@@ -120,8 +120,6 @@ class DangjianGroup(click.Group):
             formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        import peewee as pw
-
         from dangjian.audit import context as audit
 
         argv = list(sys.argv[1:] if args is None else args)
@@ -152,24 +150,32 @@ class DangjianGroup(click.Group):
             fail(with_option(str(exc), exc.field, _running[0] if _running else None), exc.exit_code)
         except DangjianError as exc:
             fail(str(exc), exc.exit_code)
-        except (pw.OperationalError, pw.InterfaceError) as exc:
-            if os.environ.get("DANGJIAN_DEBUG"):
-                raise
-            text = _one_line(exc) or type(exc).__name__
-            if "locked" in text or "busy" in text:
-                fail("数据库正被另一个程序占用，请稍后再试。", 3)
-            fail(f"数据库操作失败：{text}。", 3)
-        except pw.DatabaseError as exc:
-            if os.environ.get("DANGJIAN_DEBUG"):
-                raise
-            fail(f"数据库出错（可能已损坏）：{_one_line(exc)}。", 3)
         except KeyboardInterrupt:
             sys.exit(130)
         except Exception as exc:  # the promise: never a traceback
             if os.environ.get("DANGJIAN_DEBUG"):
                 raise
+            _database_failure(exc)
             fail(f"内部错误（{type(exc).__name__}：{_one_line(exc)}），请设置 DANGJIAN_DEBUG=1 重试并报告。", 3)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _database_failure(exc: Exception) -> None:
+    """A failure of the database driver (through peewee) as one sentence, exit code 3.
+
+    peewee is looked up, not imported: a command that never opened a database (`--help`)
+    never loads it, and then no exception can be peewee's.
+    """
+    pw = sys.modules.get("peewee")
+    if pw is None:
+        return
+    if isinstance(exc, (pw.OperationalError, pw.InterfaceError)):
+        text = _one_line(exc) or type(exc).__name__
+        if "locked" in text or "busy" in text:
+            fail("数据库正被另一个程序占用，请稍后再试。", 3)
+        fail(f"数据库操作失败：{text}。", 3)
+    if isinstance(exc, pw.DatabaseError):
+        fail(f"数据库出错（可能已损坏）：{_one_line(exc)}。", 3)
 
 
 def _command_path() -> str | None:

@@ -258,3 +258,21 @@ def test_help_does_not_open_the_database(tmp_path):
     path = tmp_path / "untouched.db"
     r = CliRunner().invoke(cli, ["--db", str(path), "check", "--help"])
     assert r.exit_code == 0 and not path.exists()
+
+
+def test_a_database_failure_after_opening_is_one_sentence_with_exit_3(tmp_path, monkeypatch):
+    """A driver error raised mid-command (here: a table gone) reaches the user as one sentence, code 3."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from dangjian.cli.main import cli
+
+    db = tmp_path / "x.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db), "org", "add", "县委", "--kind", "committee"]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE party_group")
+    result = runner.invoke(cli, ["--db", str(db), "group", "list"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith("错误：数据库操作失败：") and result.stderr.count("\n") == 1
