@@ -177,13 +177,13 @@ def _tell_edit(what: str, e: orgs.Edited) -> None:
 
 
 @org.command("edit")
-@click.argument("name")
-@click.option("--name", "new_name", help="新名称（与现有组织不能重名）。")
+@click.argument("ref", metavar="ORG")
+@click.option("--name", help="新名称（与现有组织不能重名）。")
 @click.option("--established", type=DATE, help="成立日期（不能晚于今天，也不能晚于它最早的会议或组织关系记录）。")
 @click.option("--code", help="组织代码（写空字符串清除）。")
 @click.option("--village/--no-village", default=None, help="是否村（社区）党组织（支委会任期5年）。")
 @pass_app
-def org_edit(app: App, name, new_name, established, code, village) -> None:
+def org_edit(app: App, ref, name, established, code, village) -> None:
     """更正组织的名称、成立日期、代码或村（社区）标记：只改写出的项。
 
     \b
@@ -192,7 +192,7 @@ def org_edit(app: App, name, new_name, established, code, village) -> None:
       dangjian org edit 机关第一党支部 --name 县政府办公室第一党支部 --code 001
     """
     app.open_db()
-    _tell_edit("组织", orgs.edit_org(name, name=new_name, established_on=established, code=code, village=village))
+    _tell_edit("组织", orgs.edit_org(ref, name=name, established_on=established, code=code, village=village))
 
 
 @org.command("dissolve")
@@ -250,12 +250,12 @@ def group_list(app: App, org_ref, fmt) -> None:
 
 
 @group.command("edit")
-@click.argument("name")
+@click.argument("ref", metavar="GROUP")
 @click.option("--org", "org_ref", required=True, help="所属党支部。")
-@click.option("--name", "new_name", help="新名称（同一支部内不能重名）。")
+@click.option("--name", help="新名称（同一支部内不能重名）。")
 @click.option("--leader", help="党小组长（本支部现有人员的姓名、编号或身份证号；写空字符串清除）。")
 @pass_app
-def group_edit(app: App, name, org_ref, new_name, leader) -> None:
+def group_edit(app: App, ref, org_ref, name, leader) -> None:
     """更正党小组的名称或组长：只改写出的项。
 
     \b
@@ -264,7 +264,7 @@ def group_edit(app: App, name, org_ref, new_name, leader) -> None:
       dangjian group edit 第一党小组 --org 机关党支部 --name 综合党小组
     """
     app.open_db()
-    _tell_edit("党小组", orgs.edit_group(name, org_ref, name=new_name, leader=leader))
+    _tell_edit("党小组", orgs.edit_group(ref, org_ref, name=name, leader=leader))
 
 
 @group.command("dissolve")
