@@ -222,7 +222,7 @@ def test_a_dissolved_group_owes_no_meetings_after_its_day(run, target):
 
 @pytest.mark.parametrize(
     ("on", "says"),
-    [("2099-01-01", "晚于今天"), ("2021-01-10", "会议记录"), ("2021-13-01", ""), ("", "")],
+    [("2099-01-01", "晚于今天"), ("2021-01-10", "会议记录"), ("2010-05-01", "应在其后"), ("2021-13-01", ""), ("", "")],
 )
 def test_group_dissolve_refusals_write_nothing(run, target, on, says):
     _branch(target)

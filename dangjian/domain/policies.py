@@ -440,12 +440,17 @@ def established_by(
         )
 
 
-def ends_after_start(record: OrgLike | GroupLike, on: date, what: str, field: str = "on") -> None:
-    """An org or group ends (dissolved, merged) after it began and only once."""
+def ends_after_start(
+    record: OrgLike | GroupLike, on: date, what: str, began: date | None = None, field: str = "on"
+) -> None:
+    """An org or group ends (dissolved, merged) after it began and only once.
+
+    `began` is when it began when it has no date of its own (a group lives as long as its branch).
+    """
     if record.dissolved_on is not None:
         raise InputError(f"{what}“{record.name}”已于{format_date(record.dissolved_on)}撤销或合并。", field=field)
-    if record.established_on is not None and on <= record.established_on:
+    start = record.established_on or began
+    if start is not None and on <= start:
         raise InputError(
-            f"{what}“{record.name}”成立于{format_date(record.established_on)}，撤销日期{format_date(on)}应在其后。",
-            field=field,
+            f"{what}“{record.name}”成立于{format_date(start)}，撤销日期{format_date(on)}应在其后。", field=field
         )

@@ -433,7 +433,7 @@ def dissolve_group(ref: str, org_ref: str, on: date) -> GroupDissolved:
     with database.atomic():
         org = find_org(org_ref)
         group = _field("group", lambda: find_group(ref, org))
-        policies.ends_after_start(group, on, "党小组")
+        policies.ends_after_start(group, on, "党小组", began=org.established_on)
         later = Session.select().where((Session.group == group.id) & (Session.held_on >= on)).count()
         if later:
             raise InputError(
