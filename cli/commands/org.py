@@ -124,22 +124,75 @@ def org_page(info: org_listing.OrgDetail) -> str:
 @org.command("merge")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--into", "into", required=True, help="合并后的组织（须已存在，可先用 org add 新建）。")
-@click.option("--on", "on", type=DATE, required=True, help="合并日期：当天起新组织生效。")
+@click.option("--on", "on", type=DATE, required=True, help="合并日期：当天起新组织生效（不能晚于今天）。")
+@click.option(
+    "--keep-groups",
+    is_flag=True,
+    help="原支部的党小组（同名、同组长）连同组员并入新支部；不写则原党小组于合并日撤销，组员暂不分组。",
+)
 @pass_app
-def org_merge(app: App, sources, into, on) -> None:
+def org_merge(app: App, sources, into, on, keep_groups) -> None:
     """把一个或几个党支部合并到另一个党支部。
 
-    人员连同组织关系历史转入新支部；被合并的支部从合并日起不再检查，新支部作为继承者
+    人员连同组织关系历史转入新支部，合并日起属于新支部，不断档也不重叠：合并前已记录的
+    合并日以后的转入、转出都接在新支部上。被合并的支部从合并日起不再检查，新支部作为继承者
     承担包含合并日的各期义务。
 
     \b
     例：
       dangjian org add 机关党支部 --parent 县政府办公室机关党委 --established 2021-07-01
       dangjian org merge 机关第一党支部 机关第二党支部 --into 机关党支部 --on 2021-07-01
+      dangjian org merge 机关第一党支部 --into 机关党支部 --on 2021-07-01 --keep-groups
     """
     app.open_db()
-    r = orgs.merge_orgs(list(sources), into, on)
+    r = orgs.merge_orgs(list(sources), into, on, keep_groups=keep_groups)
     click.echo(f"已于{format_date(r.on)}将" + "、".join(r.sources) + f"并入{r.into}，转入{r.members_moved}人。")
+
+
+FIELD_LABELS = {
+    "name": "名称",
+    "established_on": "成立日期",
+    "code": "组织代码",
+    "village": "村（社区）党组织",
+    "leader": "党小组长",
+}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "isoformat"):
+        return format_date(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+def _tell_edit(what: str, e: orgs.Edited) -> None:
+    if not e.changes:
+        click.echo(f"{what}“{e.name}”（编号{e.id}）没有变化。")
+        return
+    parts = [f"{FIELD_LABELS.get(f, f)}：{_shown(b)} → {_shown(a)}" for f, b, a in e.changes]
+    click.echo(f"已更正{what}“{e.name}”（编号{e.id}）：" + "；".join(parts) + "。")
+
+
+@org.command("edit")
+@click.argument("ref", metavar="ORG")
+@click.option("--name", help="新名称（与现有组织不能重名）。")
+@click.option("--established", type=DATE, help="成立日期（不能晚于今天，也不能晚于它最早的会议或组织关系记录）。")
+@click.option("--code", help="组织代码（写空字符串清除）。")
+@click.option("--village/--no-village", default=None, help="是否村（社区）党组织（支委会任期5年）。")
+@pass_app
+def org_edit(app: App, ref, name, established, code, village) -> None:
+    """更正组织的名称、成立日期、代码或村（社区）标记：只改写出的项。
+
+    \b
+    例：
+      dangjian org edit 机关第一党支部 --established 2010-05-01
+      dangjian org edit 机关第一党支部 --name 县政府办公室第一党支部 --code 001
+    """
+    app.open_db()
+    _tell_edit("组织", orgs.edit_org(ref, name=name, established_on=established, code=code, village=village))
 
 
 @org.command("dissolve")
@@ -194,6 +247,44 @@ def group_list(app: App, org_ref, fmt) -> None:
     """
     app.open_db()
     emit(app, View(GROUP_COLUMNS, org_listing.list_groups(org_ref), empty="还没有党小组。"), fmt)
+
+
+@group.command("edit")
+@click.argument("ref", metavar="GROUP")
+@click.option("--org", "org_ref", required=True, help="所属党支部。")
+@click.option("--name", help="新名称（同一支部内不能重名）。")
+@click.option("--leader", help="党小组长（本支部现有人员的姓名、编号或身份证号；写空字符串清除）。")
+@pass_app
+def group_edit(app: App, ref, org_ref, name, leader) -> None:
+    """更正党小组的名称或组长：只改写出的项。
+
+    \b
+    例：
+      dangjian group edit 第一党小组 --org 机关党支部 --leader 李娜
+      dangjian group edit 第一党小组 --org 机关党支部 --name 综合党小组
+    """
+    app.open_db()
+    _tell_edit("党小组", orgs.edit_group(ref, org_ref, name=name, leader=leader))
+
+
+@group.command("dissolve")
+@click.argument("name")
+@click.option("--org", "org_ref", required=True, help="所属党支部。")
+@click.option("--on", "on", type=DATE, required=True, help="撤销日期：当天起不再要求召开党小组会（不能晚于今天）。")
+@pass_app
+def group_dissolve(app: App, name, org_ref, on) -> None:
+    """撤销党小组：从撤销日起不再检查它的党小组会；组员的组织关系留在支部，暂不分组。
+
+    \b
+    例：
+      dangjian group dissolve 第二党小组 --org 机关党支部 --on 2021-10-01
+    """
+    app.open_db()
+    g = orgs.dissolve_group(name, org_ref, on)
+    click.echo(
+        f"已撤销{g.org_name}的党小组“{g.name}”，自{format_date(g.on)}起生效；"
+        f"{g.members_moved}名组员留在{g.org_name}，暂不分组。"
+    )
 
 
 GROUP_COLUMNS = [

@@ -423,3 +423,34 @@ def resolve_attendance(
     if not status and not errors and (a.present or a.leave or a.absent):
         errors.append(InputError(f"{where}没有可记录的出勤。", field="present"))
     return [(mid, st, reason) for mid, (st, reason) in status.items()], errors
+
+
+# ---------------------------------------------------------------- correcting orgs and groups
+
+
+def established_by(
+    established_on: date | None, what: str, first_record: date | None, field: str = "established"
+) -> None:
+    """An org or group is established no later than the first thing recorded in it (a session, a membership)."""
+    if established_on is not None and first_record is not None and established_on > first_record:
+        raise InputError(
+            f"{what}成立日期{format_date(established_on)}晚于它最早的记录（{format_date(first_record)}）："
+            "成立日期应不晚于该日；如果那条记录有误，请先更正它。",
+            field=field,
+        )
+
+
+def ends_after_start(
+    record: OrgLike | GroupLike, on: date, what: str, began: date | None = None, field: str = "on"
+) -> None:
+    """An org or group ends (dissolved, merged) after it began and only once.
+
+    `began` is when it began when it has no date of its own (a group lives as long as its branch).
+    """
+    if record.dissolved_on is not None:
+        raise InputError(f"{what}“{record.name}”已于{format_date(record.dissolved_on)}撤销或合并。", field=field)
+    start = record.established_on or began
+    if start is not None and on <= start:
+        raise InputError(
+            f"{what}“{record.name}”成立于{format_date(start)}，撤销日期{format_date(on)}应在其后。", field=field
+        )
