@@ -222,6 +222,18 @@ def test_a_member_who_died_is_on_no_roster_and_check_no_longer_expects_them(bran
     fails(branch("member", "status", "王建国", "deceased", "--on", "2022-02-01"), "已是")
 
 
+def test_check_no_longer_expects_steps_of_a_member_who_died(branch):
+    ok(branch("member", "record", "刘佳", "admitted", "--on", "2021-07-01"))
+
+    def about_liu() -> list:
+        r = branch("check", "--year", "2022", "--as-of", "2022-12-31", "--format", "json")
+        return [f for f in json.loads(r.stdout)["findings"] if f["subject"]["name"] == "刘佳"]
+
+    assert about_liu()
+    ok(branch("member", "status", "刘佳", "deceased", "--on", "2022-03-01"))
+    assert about_liu() == []
+
+
 def test_stopped_then_restored_is_back_on_the_branch_roster(branch):
     ok(branch("member", "status", "李娜", "stopped", "--on", "2022-01-01"))
     assert "李娜" not in ok(branch("member", "list", "--org", "机关第一党支部", "--on", "2022-06-01"))

@@ -22,6 +22,14 @@ from dangjian.vocab import MEMBER_STATUSES
 
 #: Statuses that take a person off every roster from their date (`member status`).
 ENDING_STATUSES = ("deceased", "expelled", "lapsed", "withdrawn", "stopped")
+#: How the end of a membership by a status reads in its history.
+ENDING_WORDS = {
+    "deceased": "去世",
+    "expelled": "开除党籍",
+    "lapsed": "除名（自行脱党）",
+    "withdrawn": "退党",
+    "stopped": "停止党籍",
+}
 
 
 @dataclass(frozen=True)
@@ -81,14 +89,14 @@ def add_member(
     with database.atomic():
         branch = find_org(org)
         policies.may_join(branch, since)
-        policies.since_given(since, branch.name, first_session_date(branch))
-        if not same_name:
-            twin = namesake(name, branch)
-            policies.name_new_in_branch(name, branch.name, twin.id if twin is not None else None)
         grp = None
         if group:
             grp = find_group(group, branch)
             policies.may_join_group(grp, since)
+        policies.since_given(since, branch.name, first_session_date(branch))
+        if not same_name:
+            twin = namesake(name, branch)
+            policies.name_new_in_branch(name, branch.name, twin.id if twin is not None else None)
         if id_number:
             clash = Member.get_or_none(Member.id_number == id_number)
             policies.id_number_free(id_number, (clash.id, clash.name) if clash is not None else None)
@@ -320,7 +328,7 @@ def _end(m: Member, status: str, on: date, note: str | None) -> str | None:
         raise InputError(f"日期{format_date(on)}早于{m.name}转入现支部的日期{format_date(current.start)}。")
     current = _follow_merges(current, on)
     current.end = on
-    why = label + (f"：{note}" if note else "")
+    why = ENDING_WORDS[status] + (f"：{note}" if note else "")
     current.note = (current.note + "；" if current.note else "") + why
     current.save()
     return str(Organization.get_by_id(current.org_id).name)
