@@ -80,12 +80,14 @@ PARTY_STAGES = frozenset({"probationary", "full"})
 MEMBER_STATUSES = Vocabulary(
     "党员状态",
     [
-        Term("active", "在册"),
+        Term("active", "在册", ("恢复党籍", "恢复")),
         Term("transferred-out", "已转出", ("转出",)),
         Term("deceased", "已去世", ("去世",)),
-        Term("lapsed", "自行脱党", ("脱党",)),
+        Term("lapsed", "自行脱党", ("脱党", "除名")),
         Term("expelled", "开除党籍", ("开除",)),
         Term("disqualified", "取消预备党员资格", ("取消资格",)),
+        Term("withdrawn", "退党"),
+        Term("stopped", "停止党籍"),
     ],
 )
 
@@ -154,6 +156,8 @@ EVENTS = Vocabulary(
         Term("conversion-approved", "上级党委批准转正", ("批准转正",)),
         Term("extended", "延长预备期", ("延长",)),
         Term("disqualified", "取消预备党员资格", ("取消资格",)),
+        Term("withdrawn", "退党"),
+        Term("stopped", "停止党籍"),
     ],
 )
 

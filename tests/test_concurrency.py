@@ -37,7 +37,8 @@ for i in range(n):
         args = ["session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", f"2021-{i % 12 + 1:02d}-15",
                 "--all-present"]
     else:
-        args = ["member", "add", f"{prefix}{i}", "--org", "机关第一党支部", "--joined", "2000-01-01"]
+        args = ["member", "add", f"{prefix}{i}", "--org", "机关第一党支部", "--joined", "2000-01-01",
+                "--since", "2024-01-01"]
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
@@ -80,7 +81,18 @@ def integrity(target: str) -> None:
 def test_many_cli_processes_writing_at_once_all_land(run):
     ok(run("org", "add", "机关第一党支部", "--established", "2000-01-01"))
     procs = [
-        cli_process(run.target, "member", "add", f"党员{i}", "--org", "机关第一党支部", "--joined", "2001-01-01")
+        cli_process(
+            run.target,
+            "member",
+            "add",
+            f"党员{i}",
+            "--org",
+            "机关第一党支部",
+            "--joined",
+            "2001-01-01",
+            "--since",
+            "2024-01-01",
+        )
         for i in range(10)
     ]
     procs += [

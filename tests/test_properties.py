@@ -475,7 +475,7 @@ FOUND = [
     (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-05-05", "--hours", "sNaN"], 2),
     (["org", "add", "赵磊", "--code", "很长的名字" * 11], 2),  # longer than the column: PostgreSQL failed
     (["member", "add", "王" * 51, "--org", "机关第一党支部"], 2),
-    (["member", "add", "王" * 50, "--org", "机关第一党支部"], 0),
+    (["member", "add", "王" * 50, "--org", "机关第一党支部", "--since", "2024-01-01"], 0),
     (["session", "add", "--org", "机关第一党支部", "--kind", "党课", "--on", "2021-05-05", "--topic", "题" * 201], 2),
     (
         [

@@ -30,7 +30,11 @@ def member() -> None:
 )
 @click.option("--joined", type=DATE, help="入党日期（支部大会接收为预备党员之日）。")
 @click.option("--full-since", type=DATE, help="转正日期。")
-@click.option("--since", type=DATE, help="转入本支部的日期（不填表示一直在本支部）。")
+@click.option(
+    "--since",
+    type=DATE,
+    help="从哪一天起属于本支部（转入日期）。支部已有会议记录后必须填写；初建支部、尚无会议时不填表示一直在本支部。",
+)
 @click.option("--gender", help="性别：男/女。")
 @click.option("--birth", type=DATE, help="出生日期（有身份证号时可不填）。")
 @click.option("--id-number", help="居民身份证号（会校验校验位）。")
@@ -38,6 +42,7 @@ def member() -> None:
 @click.option("--education", help="学历。")
 @click.option("--unit", help="工作单位。")
 @click.option("--job", help="职务。")
+@click.option("--same-name", is_flag=True, help="支部里已有同名党员，而这是另一个人。")
 @pass_app
 def member_add(
     app: App,
@@ -55,8 +60,13 @@ def member_add(
     education,
     unit,
     job,
+    same_name,
 ) -> None:
     """登记一名党员（或入党申请人等）。
+
+    支部里已有同名的在册党员时拒绝登记（以免重复），确是另一个人时加 --same-name。
+    支部已有会议记录后，须用 --since 写明此人从哪一天起属于该支部，
+    否则此人会被算进已记录会议的应到人数；出生、入党、转正、转入日期都不能晚于今天。
 
     \b
     例：
@@ -80,6 +90,7 @@ def member_add(
         education=education,
         unit=unit,
         job=job,
+        same_name=same_name,
     )
     click.echo(f"已登记{STAGES.label(m.stage)}“{m.name}”（编号{m.id}）。")
 
@@ -99,20 +110,48 @@ MEMBER_COLUMNS = [
 ]
 
 
+ROSTER_COLUMNS = [
+    Column("id", "编号"),
+    Column("name", "姓名"),
+    Column("gender", "性别", GENDERS.label),
+    Column("stage", "类别", STAGES.label),
+    Column("org", "所在支部"),
+    Column("group", "党小组"),
+    Column("since", "转入日期"),
+    Column("joined_on", "入党日期"),
+    Column("full_since", "转正日期"),
+    Column("phone", "手机"),
+]
+
+
 @member.command("list")
 @click.option("--org", "org_ref", help="只列这个组织（含下级）的人员。")
 @click.option("--stage", help="只列这一类别。")
 @click.option("--all", "include_former", is_flag=True, help="也列出已转出、去世等不在册的人员。")
+@click.option(
+    "--on", "on", type=DATE, help="列出这一天的应到名单（正式党员和预备党员，及所在党小组），须同时给 --org。"
+)
 @FORMAT_OPTION
 @pass_app
-def member_list(app: App, org_ref, stage, include_former, fmt) -> None:
-    """列出人员。
+def member_list(app: App, org_ref, stage, include_former, on, fmt) -> None:
+    """列出人员；给出 --on 时列出那一天的应到名单。
 
     \b
     例：
       dangjian member list --org 机关党支部
       dangjian member list --stage 预备党员 --format csv > 预备党员.csv
+      dangjian member list --org 机关党支部 --on 2021-07-01
     """
+    if on is not None:
+        if not org_ref:
+            raise click.UsageError("--on 须与 --org 一起使用：列出哪个组织在那一天的应到名单。")
+        if stage or include_former:
+            raise click.UsageError("--on 列出的是应到名单（正式党员和预备党员），不能与 --stage、--all 同用。")
+        app.open_db()
+        roster = member_listing.roster_on(org_ref, on)
+        head = [f"{org_ref} {format_date(on)}的应到名单：{len(roster)}人。"]
+        emit(app, View(ROSTER_COLUMNS, roster, head=head, empty="这一天没有应到的党员。"), fmt)
+        return
     app.open_db()
     rows = member_listing.list_members(org_ref, stage, include_former)
     emit(app, View(MEMBER_COLUMNS, rows, empty="没有符合条件的人员。"), fmt)
@@ -170,29 +209,44 @@ def member_page(info: member_listing.MemberDetail) -> str:
             extra = event_details_text(e.details or {})
             extra = f"（{extra}）" if extra else ""
             lines.append(f"  {format_date(e.on)}  {EVENTS.label(e.event)}{extra}{note}")
+    if info.attendance:
+        lines.append("出勤：")
+        for a in info.attendance:
+            when = f"{a.year}年" if a.year is not None else "合计"
+            lines.append(f"  {when}  出席{a.present}次  请假{a.leave}次  缺席{a.absent}次")
     return "\n".join(lines)
 
 
 @member.command("transfer")
 @click.argument("ref")
-@click.option("--to", "to", help="转入的党支部。")
-@click.option("--group", "group_ref", help="转入后所在的党小组。")
+@click.option("--to", "to", help="转入的党支部（也用于把已转出的党员转回本系统）。")
+@click.option(
+    "--group", "group_ref", help="转入后所在的党小组；不带 --to 时在本支部内换党小组，none 表示不编入党小组。"
+)
 @click.option("--out", "out", is_flag=True, help="转出本系统（开具组织关系介绍信）。")
 @click.option("--on", "on", type=DATE, required=True, help="转接日期：当天起属于新支部。")
 @click.option("--note", help="备注。")
 @pass_app
 def member_transfer(app: App, ref, to, group_ref, out, on, note) -> None:
-    """转接组织关系：转到另一个党支部，或转出本系统。
+    """转接组织关系：转到另一个党支部、转出本系统、转回本系统，或在本支部内换党小组。
 
     \b
     例：
       dangjian member transfer 王建国 --to 离退休党支部 --on 2021-09-01
       dangjian member transfer 赵磊 --out --on 2021-10-15 --note 调往市财政局
+      dangjian member transfer 赵磊 --to 机关党支部 --on 2023-03-01
+      dangjian member transfer 李娜 --group 第二党小组 --on 2022-01-01
+      dangjian member transfer 李娜 --group none --on 2022-06-01
     """
     app.open_db()
     r = members.transfer_member(ref, on, to=to, out=out, group=group_ref, note=note)
+    if r.to is not None and r.to == r.source:
+        where = f"编入{r.group}" if r.group else "不再编入党小组"
+        click.echo(f"{r.member}自{format_date(r.on)}起在{r.to}{where}。")
+        return
     where = f"转入{r.to}" if r.to else "转出本系统"
-    click.echo(f"{r.member}已于{format_date(r.on)}由{r.source}{where}。")
+    grp = r.group if r.to and r.group else ""
+    click.echo(f"{r.member}已于{format_date(r.on)}由{r.source}{where}{grp}。")
 
 
 def event_details_text(details: dict) -> str:
@@ -299,6 +353,147 @@ def member_record(
     for f in r.warnings:
         click.echo(f"警告：违反规则 {f.rule}：{f.message}（{f.source}）", err=True)
     app.note(r.notes)
+
+
+FIELD_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+    "phone": "手机",
+    "joined_on": "入党日期",
+    "full_since": "转正日期",
+    "education": "学历",
+    "unit": "工作单位",
+    "job": "职务",
+}
+
+
+def _shown(app: App, key: str, value) -> str:
+    from dangjian.domain.identity import mask_id_number, mask_phone
+
+    if value is None or value == "":
+        return "（空）"
+    if key == "gender":
+        return GENDERS.label(value)
+    if key == "id_number" and not app.show_private:
+        return mask_id_number(value)
+    if key == "phone" and not app.show_private:
+        return mask_phone(value)
+    return format_date(value) if hasattr(value, "year") else str(value)
+
+
+@member.command("edit")
+@click.argument("ref")
+@click.option("--name", help="姓名。")
+@click.option("--gender", help="性别：男/女。")
+@click.option("--birth", type=DATE, help="出生日期。")
+@click.option("--id-number", help="居民身份证号（改了身份证号而不写出生日期、性别时，按身份证号改）。")
+@click.option("--phone", help="手机号。")
+@click.option("--joined", type=DATE, help="入党日期。")
+@click.option("--full-since", type=DATE, help="转正日期。")
+@click.option("--education", help="学历。")
+@click.option("--unit", help="工作单位。")
+@click.option("--job", help="职务。")
+@click.option("--same-name", is_flag=True, help="改名后与支部里另一名党员同名，而这是另一个人。")
+@pass_app
+def member_edit(
+    app: App, ref, name, gender, birth, id_number, phone, joined, full_since, education, unit, job, same_name
+) -> None:
+    """更正一个人的信息：只改给出的项，校验与 member add 相同。REF 可以是编号、身份证号或姓名。
+
+    \b
+    例：
+      dangjian member edit 王建国 --phone 13987654321 --unit 县财政局
+      dangjian member edit 12 --name 王建军 --birth 1975-03-02
+    """
+    app.open_db()
+    r = members.edit_member(
+        ref,
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        id_number=id_number,
+        phone=phone,
+        joined_on=joined,
+        full_since=full_since,
+        education=education,
+        unit=unit,
+        job=job,
+        same_name=same_name,
+    )
+    if not r.changes:
+        click.echo(f"{r.name}（编号{r.id}）的信息没有变化。")
+        return
+    click.echo(f"已更正{r.name}（编号{r.id}）的信息：")
+    for key, (before, after) in r.changes.items():
+        click.echo(f"  {FIELD_LABELS[key]}：{_shown(app, key, before)} → {_shown(app, key, after)}")
+
+
+@member.command("unrecord")
+@click.argument("ref")
+@click.argument("event")
+@click.option("--on", "on", type=DATE, help="删除哪一天的那一条（同一环节有多条时必填）。")
+@pass_app
+def member_unrecord(app: App, ref, event, on) -> None:
+    """删除发展纪实中记错的一个环节；类别、入党日期和转正日期按剩下的环节重新确定。
+
+    \b
+    例：
+      dangjian member unrecord 刘佳 activist
+      dangjian member unrecord 刘佳 培养考察 --on 2020-03-05
+    """
+    from dangjian.services.development import unrecord_event
+
+    app.open_db()
+    r = unrecord_event(ref, event, on)
+    m = r.member
+    click.echo(f"已删除：{m.name} {format_date(r.event.on)} {EVENTS.label(r.event.event)}。")
+    if m.stage != r.stage_before:
+        click.echo(f"{m.name}现为{STAGES.label(m.stage)}。")
+    if r.event.event in ("admitted", "converted", "extended"):
+        click.echo(f"入党日期：{format_date(m.joined_on) or '无'}；转正日期：{format_date(m.full_since) or '无'}。")
+
+
+STATUS_VERBS = {
+    "deceased": "去世",
+    "expelled": "被开除党籍",
+    "lapsed": "被除名（自行脱党）",
+    "withdrawn": "退党",
+    "stopped": "被停止党籍",
+}
+
+
+@member.command("status")
+@click.argument("ref")
+@click.argument("status")
+@click.option("--on", "on", type=DATE, required=True, help="日期：当天起生效。")
+@click.option("--note", help="备注（原因、批准机关等）。")
+@pass_app
+def member_status(app: App, ref, status, on, note) -> None:
+    """记录党员状态的变化。STATUS 可写英文或中文：
+
+    \b
+      deceased 去世     expelled 开除党籍     lapsed 除名/自行脱党
+      withdrawn 退党    stopped 停止党籍      active 恢复党籍
+
+    除 active 外，自当天起此人不在任何组织的应到名单中；active 自当天起回到原支部
+    （已合并的支部则为合并后的支部）。组织关系历史保留，可用 member show 查看。
+
+    \b
+    例：
+      dangjian member status 王建国 去世 --on 2024-03-02
+      dangjian member status 赵磊 stopped --on 2023-05-01 --note 出国定居
+      dangjian member status 赵磊 恢复党籍 --on 2024-05-01
+    """
+    app.open_db()
+    r = members.set_status(ref, status, on, note)
+    if r.status == "active":
+        click.echo(f"{r.member}自{format_date(r.on)}起恢复党籍，回到{r.org}。")
+    else:
+        left = f"，自当天起不在{r.org}的应到名单中" if r.org else ""
+        what = STATUS_VERBS.get(r.status, MEMBER_STATUSES.label(r.status))
+        click.echo(f"已记录：{r.member}于{format_date(r.on)}{what}{left}。")
 
 
 COMMANDS = [member]

@@ -454,3 +454,17 @@ def ends_after_start(
         raise InputError(
             f"{what}“{record.name}”成立于{format_date(start)}，撤销日期{format_date(on)}应在其后。", field=field
         )
+
+
+# ---------------------------------------------------------------- never the same person twice
+
+
+def name_new_in_branch(name: str, branch_name: str, holder_id: int | None, field: str | None = "name") -> None:
+    """A branch does not get a second live member of the same name by accident (`--same-name` says it is
+    another person); `holder_id` is the id of the live member of that name there, if any."""
+    if holder_id is None:
+        return
+    raise InputError(
+        f"{branch_name}已有党员“{name}”（编号{holder_id}）；若确是另一个同名的人，请加 --same-name 再登记。",
+        field=field,
+    )

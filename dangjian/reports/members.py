@@ -11,8 +11,10 @@ import peewee as pw
 from dangjian.domain.identity import mask_id_number, mask_phone
 from dangjian.queries.facts import load_orgs, subtree
 from dangjian.reports.records import private
+from dangjian.rules.asof import is_full_on, is_on_roster
+from dangjian.rules.facts import MembershipFact
 from dangjian.store.lookup import find_member, find_org
-from dangjian.store.models import Member, MemberEvent, Membership, Organization, PartyGroup
+from dangjian.store.models import Attendance, Member, MemberEvent, Membership, Organization, PartyGroup, Session
 from dangjian.vocab import STAGES
 
 
@@ -64,6 +66,20 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class AttendanceCount:
+    """How often a person was recorded 出席 / 请假 / 缺席 in a year (`year` None: all years)."""
+
+    year: int | None
+    present: int
+    leave: int
+    absent: int
+
+    @property
+    def total(self) -> int:
+        return self.present + self.leave + self.absent
+
+
+@dataclass(frozen=True)
 class MemberDetail:
     """Everything `member show` tells about a person."""
 
@@ -83,6 +99,8 @@ class MemberDetail:
     org: str | None = None
     memberships: tuple[MembershipSpan, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    #: attendance per year, oldest first, then the total (year None)
+    attendance: tuple[AttendanceCount, ...] = ()
 
 
 def list_members(org: str | None = None, stage: str | None = None, include_former: bool = False) -> list[MemberRow]:
@@ -147,6 +165,7 @@ def show_member(ref: str) -> MemberDetail:
     )
     history = tuple(member_history(m))
     return MemberDetail(
+        attendance=attendance_summary(m.id),
         id=m.id,
         name=m.name,
         gender=m.gender,
@@ -164,3 +183,89 @@ def show_member(ref: str) -> MemberDetail:
         memberships=history,
         events=events,
     )
+
+
+def attendance_summary(member_id: int) -> tuple[AttendanceCount, ...]:
+    """A person's recorded attendance counted per year of the sessions, and in total (one query)."""
+    rows = (
+        Attendance.select(Session.held_on, Attendance.status)
+        .join(Session, on=(Attendance.session == Session.id))
+        .where(Attendance.member == member_id)
+        .tuples()
+    )
+    per: dict[int, dict[str, int]] = {}
+    for held_on, status in rows:
+        if isinstance(held_on, str):
+            held_on = date.fromisoformat(held_on)
+        counts = per.setdefault(held_on.year, {"present": 0, "leave": 0, "absent": 0})
+        counts[status] = counts.get(status, 0) + 1
+    if not per:
+        return ()
+    out = [AttendanceCount(y, c["present"], c["leave"], c["absent"]) for y, c in sorted(per.items())]
+    out.append(
+        AttendanceCount(None, sum(c.present for c in out), sum(c.leave for c in out), sum(c.absent for c in out))
+    )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One person on a branch's roster (应到) on a day: a full or probationary member, with their group."""
+
+    id: int
+    name: str
+    gender: str | None
+    stage: str
+    org: str
+    group: str | None
+    since: date | None
+    joined_on: date | None
+    full_since: date | None
+    id_number: str | None = private(_masked_id_number)
+    phone: str | None = private(_masked_phone)
+
+
+def roster_on(org: str, on: date) -> list[RosterRow]:
+    """Who was on the roster of `org` (and the branches under it) on day `on`, with their group, in
+    a fixed number of queries: the stage is the one they had that day (probationary or full)."""
+    root = find_org(org)
+    ids = sorted(subtree(load_orgs(), root.id))
+    q = (
+        Member.select(
+            Member,
+            Membership.start.alias("ms_start"),
+            Organization.name.alias("org_name"),
+            PartyGroup.name.alias("group_name"),
+        )
+        .join(Membership, on=(Membership.member == Member.id))
+        .join(Organization, on=(Membership.org == Organization.id))
+        .switch(Membership)
+        .join(PartyGroup, pw.JOIN.LEFT_OUTER, on=(Membership.group == PartyGroup.id))
+        .where(
+            Membership.org.in_(ids)
+            & (Membership.start.is_null() | (Membership.start <= on))
+            & (Membership.end.is_null() | (Membership.end > on))
+        )
+        .order_by(Organization.id, Member.id)
+    )
+    out = []
+    for m in q.objects():
+        fact = MembershipFact(member_id=m.id, org_id=0, stage=m.stage, joined_on=m.joined_on, full_since=m.full_since)
+        if not is_on_roster(fact, on):
+            continue
+        out.append(
+            RosterRow(
+                id=m.id,
+                name=m.name,
+                gender=m.gender,
+                stage="full" if is_full_on(fact, on) else "probationary",
+                org=m.org_name,
+                group=m.group_name,
+                since=m.ms_start,
+                joined_on=m.joined_on,
+                full_since=m.full_since,
+                id_number=m.id_number,
+                phone=m.phone,
+            )
+        )
+    return out

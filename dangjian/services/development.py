@@ -25,6 +25,7 @@ from dangjian.rules.facts import EventFact, Facts, MemberFact
 from dangjian.rules.findings import Finding
 from dangjian.rules.loader import Rule, RuleSet
 from dangjian.rules.planning import ALL_TIME, development_rules
+from dangjian.store.base import local_today
 from dangjian.store.connection import database
 from dangjian.store.lookup import find_member
 from dangjian.store.models import Member, MemberEvent, Membership, Organization, Session
@@ -203,6 +204,7 @@ def record_event(
     days are counted by `calendar` (the official one by default).
     """
     event = event if event in EVENTS else EVENTS.parse(event)
+    policies.happened_by(on, local_today(), f"{EVENTS.label(event)}的日期")
     details = _details(event, on, months, days, hours, until, entitled, present, yes)
     note = policies.text((note or "").strip() or None, "备注", None, "note")
     with database.atomic():
@@ -284,6 +286,96 @@ def _apply(m: Member, events: list[EventFact], event: str, on: date) -> None:
         m.stage = "full"
     if event == "disqualified":
         m.status = "disqualified"
+
+
+@dataclass(frozen=True)
+class Unrecorded:
+    """The step removed, and the person's stage and dates as they follow from the steps that remain."""
+
+    member: RecordedMember
+    event: RecordedEvent
+    stage_before: str
+
+
+def unrecord_event(ref: str, event: str, on: date | None = None) -> Unrecorded:
+    """Remove one step of a person's development record; with several steps of that kind, `on` chooses.
+
+    The stage, 入党日期 (joined_on) and 转正日期 (full_since) are derived again from the steps that remain;
+    removing `disqualified` restores the membership it ended.
+    """
+    event = event if event in EVENTS else EVENTS.parse(event)
+    label = EVENTS.label(event)
+    with database.atomic():
+        m = find_member(ref)
+        rows = list(
+            MemberEvent.select()
+            .where((MemberEvent.member == m.id) & (MemberEvent.event == event))
+            .order_by(MemberEvent.on, MemberEvent.id)
+        )
+        if not rows:
+            raise NotFoundError(f"{m.name}的发展纪实中没有“{label}”。", field="event")
+        chosen = [r for r in rows if on is None or r.on == on]
+        if not chosen:
+            dates = "、".join(format_date(r.on) for r in rows)
+            raise NotFoundError(f"{m.name}没有{format_date(on)}的“{label}”，有的是：{dates}。", field="on")
+        if len(chosen) > 1 and on is None:
+            dates = "、".join(format_date(r.on) for r in rows)
+            raise InputError(f"{m.name}有{len(rows)}条“{label}”（{dates}），请用 --on 写明删除哪一条。", field="on")
+        row = chosen[0]
+        stage_before = m.stage
+        remaining = _event_facts(
+            MemberEvent.select()
+            .where((MemberEvent.member == m.id) & (MemberEvent.id != row.id))
+            .order_by(MemberEvent.on, MemberEvent.id)
+        )
+        row.delete_instance()
+        _derive_after_removal(m, remaining, row.event)
+        if row.event == "disqualified":
+            _reopen_membership(m, row.on)
+        m.save()
+    return Unrecorded(
+        member=RecordedMember(m.id, m.name, m.stage, m.joined_on, m.full_since),
+        event=RecordedEvent(row.id, row.event, row.on, row.details),
+        stage_before=stage_before,
+    )
+
+
+def _derive_after_removal(m: Member, events: list[EventFact], removed: str) -> None:
+    """The cached stage and dates after `removed` was taken out, as `_apply` would have left them."""
+    stage = STAGE_OF_EVENT.get(removed)
+    if stage is not None and m.stage == stage:
+        # that step had set the stage: the highest step that remains sets it now, else the stage before it
+        reached = [_RANK[STAGE_OF_EVENT[e.event]] for e in events if e.event in STAGE_OF_EVENT]
+        below = max(_RANK[stage] - 1, 0)
+        m.stage = STAGE_ORDER[max(reached) if reached else below]
+    if removed == "admitted":
+        admitted = [e.on for e in events if e.event == "admitted"]
+        m.joined_on = min(admitted) if admitted else None
+    if removed in ("admitted", "converted", "extended"):
+        converted = [e for e in events if e.event == "converted"]
+        if converted:
+            m.full_since = Dossier(_member_fact(m), events).probation_ends(until=converted[0].on)
+        elif removed == "converted":
+            m.full_since = None
+    if removed == "disqualified" and m.status == "disqualified":
+        if not any(e.event == "disqualified" for e in events):
+            m.status = "active"
+
+
+def _reopen_membership(m: Member, on: date) -> None:
+    """Undo what `disqualified` on `on` did to the membership: it lasts again."""
+    if m.status != "active":
+        return
+    if Membership.select().where((Membership.member == m.id) & Membership.end.is_null()).exists():
+        return
+    ended = Membership.get_or_none((Membership.member == m.id) & (Membership.end == on))
+    if ended is None:
+        return
+    ended.end = None
+    if ended.note:
+        parts = [p for p in ended.note.split("；") if p != "取消预备党员资格"]
+        ended.note = "；".join(parts) or None
+    ended.save()
 
 
 def _end_membership(m: Member, on: date) -> None:
