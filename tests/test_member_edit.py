@@ -283,14 +283,14 @@ def test_group_move_within_the_branch(branch):
 def test_transfer_into_a_merged_successors_group(branch):
     ok(branch("org", "add", "机关党支部", "--parent", "机关党委", "--established", "2021-07-01"))
     ok(branch("group", "add", "综合党小组", "--org", "机关党支部"))
-    ok(branch("org", "merge", "机关第一党支部", "机关第二党支部", "--into", "机关党支部", "--on", "2021-07-01"))
-    out = ok(branch("member", "transfer", "李娜", "--to", "机关党支部", "--group", "综合党小组", "--on", "2021-07-01"))
+    ok(branch("org", "merge", "机关第一党支部", "机关第二党支部", "--into", "机关党支部", "--on", "2022-06-01"))
+    out = ok(branch("member", "transfer", "李娜", "--to", "机关党支部", "--group", "综合党小组", "--on", "2022-06-01"))
     assert "综合党小组" in out
-    ok(branch("member", "transfer", "严二", "--group", "综合党小组", "--on", "2021-09-01"))
+    ok(branch("member", "transfer", "严二", "--group", "综合党小组", "--on", "2022-09-01"))
     rows = {
         r["name"]: r
         for r in json.loads(
-            ok(branch("member", "list", "--org", "机关党支部", "--on", "2021-10-01", "--format", "json"))
+            ok(branch("member", "list", "--org", "机关党支部", "--on", "2022-10-01", "--format", "json"))
         )
     }
     assert rows["李娜"]["group"] == "综合党小组" and rows["严二"]["group"] == "综合党小组"
