@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from dangjian.audit.context import capturing
 from dangjian.audit.trail import note_insert
 from dangjian.domain import policies, resolving
 from dangjian.domain.policies import OrgLike
@@ -376,6 +377,8 @@ def _insert(
     """
     db = database.obj
     pk = model._meta.primary_key
+    # the audit trail keeps every new row's id, so that `undo` can take the rows out again
+    want_ids = want_ids or capturing()
     returning = want_ids and _returns_ids(db)
     step = 1
     if want_ids and not returning:
