@@ -8,7 +8,9 @@ its `steps` keep, for every statement, what it takes to put the rows back, howev
   — the old values of the columns that changed, rows with the same old values together;
 - ``{"entity": "attendance", "op": "delete", "rows": [{…every column…}]}`` — the whole rows;
 - ``{"entity": "…", "op": "insert", "unknown": true}`` — rows whose ids were not known
-  (an INSERT … SELECT): such an entry cannot be undone.
+  (an INSERT … SELECT): such an entry cannot be undone;
+- ``{"entity": "…", "op": "delete", "dropped": 1200}`` — the before-image of that many rows
+  did not fit in the entry (`ENTRY_BUDGET`, the size of a text column on MySQL): nor can it.
 
 Pure: turns capture records into steps and reads steps back; touches no database.
 """
@@ -67,6 +69,35 @@ def steps_of(records: Iterable[Record]) -> list[dict[str, Any]]:
             continue
         out.append(step)
     return out
+
+
+#: The most an entry's JSON may take, in UTF-8 bytes: MySQL's TEXT holds 65,535.
+ENTRY_BUDGET = 60_000
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def fit_steps(summary: dict[str, Any], budget: int) -> None:
+    """Drop the biggest before-images from `summary["steps"]` until the entry fits in `budget` bytes."""
+    steps = summary.get("steps") or []
+    over = _size(summary) - budget
+    for i in sorted(range(len(steps)), key=lambda i: -_size(steps[i])):
+        if over <= 0:
+            return
+        step = steps[i]
+        if step.get("dropped") or step.get("unknown"):
+            continue
+        count = len(step.get("rows", [])) or sum(b - a + 1 for a, b in step.get("ids", []))
+        small = {"entity": step["entity"], "op": step["op"], "dropped": count}
+        over -= _size(step) - _size(small)
+        steps[i] = small
+
+
+def complete(steps: Iterable[dict[str, Any]]) -> bool:
+    """Whether the steps say every row they wrote (none dropped, none unknown)."""
+    return not any(s.get("dropped") or s.get("unknown") for s in steps)
 
 
 def touched(steps: Iterable[dict[str, Any]]) -> dict[str, set[int]]:

@@ -85,9 +85,13 @@ def _steps(e: AuditEntry) -> list[dict[str, Any]]:
     if not steps:
         raise InputError(f"第{e.id}条记录没有逐行记下改动前的内容（早于撤销功能，或没有改动），不能撤销。")
     for step in steps:
+        label = ENTITY_LABELS.get(step["entity"], (step["entity"],))[0]
         if step.get("unknown"):
-            label = ENTITY_LABELS.get(step["entity"], (step["entity"],))[0]
             raise InputError(f"第{e.id}条记录新增的{label}没有逐行记下编号，不能撤销。")
+        if step.get("dropped"):
+            raise InputError(
+                f"第{e.id}条记录改动的{label}太多（{step['dropped']}行），日志没有记下它们改动前的全部内容，不能撤销。"
+            )
     return steps
 
 
@@ -130,6 +134,8 @@ def _later_rows(e: AuditEntry) -> tuple[dict[str, set[int]], dict[str, set[int]]
     if "restore" in changes or "upgrade" in changes:
         return None
     if "steps" in changes:
+        if not audit_steps.complete(changes["steps"]):
+            return None
         return audit_steps.touched(changes["steps"]), audit_steps.deleted(changes["steps"])
     wrote: dict[str, set[int]] = {}
     gone: dict[str, set[int]] = {}
