@@ -32,6 +32,7 @@ from dangjian.periods import format_date, parse_date
 from dangjian.refs import id_of, parse_ref
 from dangjian.services.sessions import parse_hours, parse_kinds, split_leave, split_names
 from dangjian.store import bulk
+from dangjian.store.base import local_today
 from dangjian.store.connection import database
 from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session
 from dangjian.vocab import GENDERS, ORG_KINDS, STAGES
@@ -383,6 +384,7 @@ class _Import(ABC):
         columns = COLUMN_OF[source.kind]
         self.rows = [_Row(line, values, source.headers, columns) for line, values in source.rows]
         self.directory = bulk.Directory.load()
+        self.today = local_today()
         stored = STORED_IN[source.kind]
         labels = {f.key: f.label for f in FIELDS[source.kind]}
         for r in self.rows:
@@ -517,6 +519,16 @@ class _MemberImport(_Import):
                     ("since", "转入日期"),
                 )
             }
+            for key, label in (
+                ("birth", "出生日期"),
+                ("joined", "入党日期"),
+                ("full_since", "转正日期"),
+                ("since", "转入日期"),
+            ):
+                try:
+                    policies.happened_by(dates[key], self.today, label, field=key)
+                except InputError as exc:
+                    r.refuse(exc, key)
             id_number = r.parse("id_number", normalize_id_number)
             phone = r.parse("phone", normalize_phone)
             if not r.ok:
@@ -553,6 +565,7 @@ class _MemberImport(_Import):
             )
         # the database and the rest of the file: orgs, groups, 身份证号
         taken = bulk.registered_id_numbers(p["id_number"] for p in parsed if p and p["id_number"])
+        first_session = bulk.first_sessions()
         first_number: dict[str, int] = {}
         self.new_groups: dict[tuple[int, str], int] = {}
         for r, p in zip(self.rows, parsed):
@@ -565,6 +578,11 @@ class _MemberImport(_Import):
                 policies.may_join(org, since)
             except InputError as exc:
                 r.refuse(exc, "org")
+                continue
+            try:
+                policies.since_given(since, org.name, first_session.get(org.id), field="since")
+            except InputError as exc:
+                r.refuse(exc, "since")
                 continue
             group: str | int | None = r.get("group")
             p["group"] = group
@@ -663,6 +681,10 @@ class _SessionImport(_Import):
         for r in self.rows:
             kinds = r.parse("kind", lambda t: parse_kinds([t]))
             on = r.parse("on", _date, "日期")
+            try:
+                policies.happened_by(on, self.today, "召开日期", field="on")
+            except InputError as exc:
+                r.refuse(exc, "on")
             hours = r.parse("hours", parse_hours)
             for_year = r.parse("for_year", _year)
             if on is not None and for_year is not None:

@@ -336,6 +336,12 @@ def members_by_ref(refs: Iterable[str]) -> dict[str, list[tuple[int, str | None]
     return out
 
 
+def first_sessions() -> dict[int, date]:
+    """The day of each org's first session (org id -> date), in one query."""
+    q = Session.select(Session.org, pw.fn.MIN(Session.held_on)).group_by(Session.org)
+    return {org_id: Session.held_on.python_value(first) for org_id, first in q.tuples()}
+
+
 def registered_id_numbers(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
     """Which of these 身份证号 are already registered: number -> (member id, name)."""
     out: dict[str, tuple[int, str]] = {}
