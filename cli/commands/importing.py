@@ -22,6 +22,9 @@ def import_() -> None:
     文件为 UTF-8 编码（可带 BOM，Excel 另存为“CSV UTF-8”即可），第一行是列名，英文或中文均可。
     先逐行检查，有错的行全部列出（行号、列名、原因）；默认只要有一行有错，整个文件都不导入，
     退出码为 2。没有错时整个文件在一个事务中写入。建议按组织、党员、会议的顺序导入。
+    与数据库中已有记录完全相同的行算作“已存在”并跳过，同一文件导入两次，第二次什么也不写；
+    与已有记录是同一个（组织：同一上级下的同名组织；人员：同一身份证号，没有时同一支部的同名人员）
+    但有不同的行，列出行号和不同的列，整个文件不导入。
 
     \b
     例：
@@ -89,10 +92,13 @@ def _echo(report, skip_invalid: bool) -> None:
         for r in report.rejected:
             where = f"第{r.line}行" + (f"“{r.column}”列" if r.column else "")
             click.echo(f"  {where}：{printable(r.reason)}", err=True)
+    existing = f"，已存在{report.existing}行" if report.existing else ""
     if report.written:
-        click.echo(f"已导入{_summary(report)}。")
+        click.echo(f"已导入{_summary(report)}{existing}。")
     elif report.dry_run and (skip_invalid or not report.rejected):
-        click.echo(f"试运行，未写入：共{report.rows}行，可导入{_summary(report)}。")
+        click.echo(f"试运行，未写入：共{report.rows}行，可导入{_summary(report)}{existing}。")
+    elif report.existing and (skip_invalid or not report.rejected):
+        click.echo(f"已导入{_summary(report)}{existing}（与数据库中的记录相同，已跳过）。")
     elif not report.rejected:
         click.echo(f"文件“{report.file}”没有数据行，未导入任何内容。")
 

@@ -24,6 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import peewee as pw
+
 from dangjian.domain import policies, resolving
 from dangjian.domain.identity import normalize_id_number, normalize_phone
 from dangjian.domain.policies import AttendanceInput
@@ -34,7 +36,7 @@ from dangjian.services.sessions import parse_hours, parse_kinds, split_leave, sp
 from dangjian.store import bulk
 from dangjian.store.base import local_today
 from dangjian.store.connection import database
-from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session
+from dangjian.store.models import Attendance, Member, Membership, Organization, PartyGroup, Session
 from dangjian.vocab import GENDERS, ORG_KINDS, STAGES
 
 KINDS = ("orgs", "members", "sessions")
@@ -262,6 +264,8 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     #: breakdowns for the summary, e.g. {"kind": {"branch": 10}}
     details: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: rows identical to a record already in the database (已存在), skipped
+    existing: int = 0
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -281,6 +285,7 @@ class ImportReport:
             "written": self.written,
             "created": self.created,
             "details": self.details,
+            "existing": self.existing,
             "rejected": [r.to_dict() for r in self.rejected],
         }
 
@@ -300,8 +305,9 @@ class _Row:
     def get(self, key: str) -> str | None:
         return self.values.get(key)
 
-    def reject(self, key: str | None, reason: str) -> None:
-        self.errors.append(Rejection(self.line, self.headers.get(key) if key else None, reason))
+    def reject(self, key: str | None, reason: str, absent: str | None = None) -> None:
+        """Reject the row on column `key` (`absent`: what to call that column when the file lacks it)."""
+        self.errors.append(Rejection(self.line, (self.headers.get(key) if key else None) or absent, reason))
 
     def refuse(self, exc: InputError, key: str | None) -> None:
         """Record a refusal against the column of the field it names, else against `key`."""
@@ -344,6 +350,36 @@ def _year(text: str) -> int:
     return int(text.strip()[:4])
 
 
+# ---------------------------------------------------------------- rows already in the database
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)
+
+
+def _differs(r: _Row, what: str, name: str, rid: int, pairs: list[tuple[str, Any, Any, Callable[[Any], str]]]) -> bool:
+    """Reject `r` on each column (of the file) whose value differs from the record it matches; whether any did.
+
+    `pairs` are (column key, value in the database, value in the file, how to show a value).
+    """
+    found = False
+    for key, old, new, show in pairs:
+        if key not in r.headers or (old if old != "" else None) == (new if new != "" else None):
+            continue
+        found = True
+        r.reject(
+            key,
+            f"与已有的{what}“{name}”（编号{rid}）不同：已有的是“{show(old)}”，文件中是“{show(new)}”。",
+        )
+    return found
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -362,10 +398,11 @@ def run_import(
         job = checker(source, tick)
         job.check()
         rejected = sorted(source.broken + [e for r in job.rows for e in r.errors], key=lambda e: e.line)
-        good = [r for r in job.rows if r.ok]
+        good = [r for r in job.rows if r.ok and "_existing" not in r.values]
         report = ImportReport(
             source.kind, source.name, len(source.rows) + len(source.broken), rejected, dry_run, written=False
         )
+        report.existing = sum(1 for r in job.rows if r.ok and "_existing" in r.values)
         job.summarize(good, report)
         if dry_run or not good or (rejected and not skip_invalid):
             txn.rollback()
@@ -429,12 +466,43 @@ class _Planned:
 class _OrgImport(_Import):
     def check(self) -> None:
         first_line: dict[str, int] = {}
+        names = [n for r in self.rows if (n := r.get("name"))]
+        known = {
+            oid: (village, code)
+            for chunk in pw.chunked(sorted(set(names)), bulk.LOOKUP_CHUNK)
+            for oid, village, code in Organization.select(Organization.id, Organization.village, Organization.code)
+            .where(Organization.name.in_(chunk) & Organization.dissolved_on.is_null())
+            .tuples()
+        }
         for r in self.rows:
             name = r.get("name")
             kind = r.parse("kind", ORG_KINDS.parse) if r.get("kind") else "branch"
             established = r.parse("established", _date, "成立日期")
             village = r.parse("village", _flag)
             r.values.update(_kind=kind or "branch", _established=established, _village=bool(village))
+            if name and r.ok:
+                same = self.directory.live_org_named(name)
+                if same is not None and same.id in known and self._same_parent(same, r.get("parent")):
+                    r.values["_match"] = same.id
+                    if name in first_line:
+                        r.reject("name", f"组织“{name}”与第{first_line[name]}行重复。")
+                        continue
+                    first_line[name] = r.line
+                    had_village, code = known[same.id]
+                    if not _differs(
+                        r,
+                        "组织",
+                        name,
+                        same.id,
+                        [
+                            ("kind", same.kind, r.values["_kind"], ORG_KINDS.label),
+                            ("established", same.established_on, established, _shown),
+                            ("village", bool(had_village), bool(village), _shown),
+                            ("code", code, r.get("code"), _shown),
+                        ],
+                    ):
+                        r.values["_existing"] = same.id
+                    continue
             if name:
                 try:
                     policies.org_name_free(name, self.directory.live_org_named(name))
@@ -456,7 +524,7 @@ class _OrgImport(_Import):
                 return state[r.line]
             parent = r.get("parent")
             if parent and r.ok:
-                if parent in in_file:
+                if parent in in_file and "_match" not in in_file[parent].values:
                     p = in_file[parent]
                     if p.line in trail or p is r:
                         r.reject("parent", f"上级组织“{parent}”形成了循环。")
@@ -479,12 +547,20 @@ class _OrgImport(_Import):
             settle(r, frozenset())
             self.tick(1)
 
+    def _same_parent(self, org: bulk.OrgEntry, parent: str | None) -> bool:
+        if not parent:
+            return org.parent_id is None
+        try:
+            return self.directory.org(parent).id == org.parent_id
+        except InputError:
+            return False
+
     def summarize(self, good: list[_Row], report: ImportReport) -> None:
         report.created = {"orgs": len(good)}
         report.details = {"kind": dict(Counter(r.values["_kind"] for r in good))}
 
     def write(self, good: list[_Row]) -> None:
-        bulk.insert_orgs(
+        bulk.insert_orgs(  # a parent already in the database is found there by name
             [
                 bulk.NewOrg(
                     name=r.values["name"],
@@ -566,6 +642,7 @@ class _MemberImport(_Import):
         # the database and the rest of the file: orgs, groups, 身份证号
         taken = bulk.registered_id_numbers(p["id_number"] for p in parsed if p and p["id_number"])
         first_session = bulk.first_sessions()
+        matched = self._matches(parsed, taken)
         first_number: dict[str, int] = {}
         self.new_groups: dict[tuple[int, str], int] = {}
         for r, p in zip(self.rows, parsed):
@@ -579,10 +656,12 @@ class _MemberImport(_Import):
             except InputError as exc:
                 r.refuse(exc, "org")
                 continue
-            try:
-                policies.since_given(since, org.name, first_session.get(org.id), field="since")
-            except InputError as exc:
-                r.refuse(exc, "since")
+            same = matched.get(r.line)
+            if isinstance(same, str):
+                r.reject("name", same)
+                continue
+            if same is not None:
+                self._compare(r, p, org, same)
                 continue
             group: str | int | None = r.get("group")
             p["group"] = group
@@ -610,8 +689,93 @@ class _MemberImport(_Import):
                     r.reject("id_number", f"身份证号{number[:6]}…{number[-4:]}与第{first_number[number]}行重复。")
                 else:
                     first_number[number] = r.line
+            try:
+                policies.since_given(since, org.name, first_session.get(org.id), field="since")
+            except InputError as exc:
+                r.reject("since", str(exc), "转入日期")
             p["org_id"] = org.id
             r.values["_member"] = p
+
+    def _matches(self, parsed: list[dict | None], taken: dict[str, tuple[int, str]]) -> dict[int, Any]:
+        """line -> the record a row names (by 身份证号, else by name in its branch), or why it is unclear.
+
+        Reads the members' current records in one query per thousand, the branches' people in one.
+        """
+        orgs: dict[int, int] = {}
+        for r, p in zip(self.rows, parsed):
+            if p is not None:
+                try:
+                    orgs[r.line] = self.directory.org(r.values["org"]).id
+                except InputError:
+                    pass
+        people = self.directory.people(set(orgs.values()))
+        ids: dict[int, int] = {}
+        out: dict[int, Any] = {}
+        for r, p in zip(self.rows, parsed):
+            if p is None or r.line not in orgs:
+                continue
+            if p["id_number"]:
+                # the same number under another name is more likely a mistyped number: refused as taken
+                if p["id_number"] in taken and taken[p["id_number"]][1] == p["name"]:
+                    ids[r.line] = taken[p["id_number"]][0]
+                continue
+            same = [x for x in people.get(orgs[r.line], ()) if x.name == p["name"] and x.end is None]
+            if len(same) == 1:
+                ids[r.line] = same[0].member_id
+            elif same:
+                shown = "、".join(f"编号{x.member_id}" for x in same)
+                out[r.line] = f"支部中已有{len(same)}名叫“{p['name']}”的人（{shown}），请写身份证号以区分。"
+        records: dict[int, Any] = {}
+        for chunk in pw.chunked(sorted(set(ids.values())), bulk.LOOKUP_CHUNK):
+            q = (
+                Member.select(Member, Membership.org, Membership.group, Membership.start)
+                .join(Membership, pw.JOIN.LEFT_OUTER, on=(Membership.member == Member.id) & Membership.end.is_null())
+                .where(Member.id.in_(chunk))
+            )
+            for m in q.objects():
+                records.setdefault(m.id, m)
+        for line, mid in ids.items():
+            if mid in records:
+                out[line] = records[mid]
+        return out
+
+    def _compare(self, r: _Row, p: dict, org: Any, m: Any) -> None:
+        """A row naming member `m`: 已存在 when every column of the file agrees, else each difference rejected."""
+        group = r.get("group")
+        group_id: int | None = None
+        if group:
+            gid = id_of(group)
+            if gid is not None and gid in self.directory.groups and self.directory.groups[gid].org_id == org.id:
+                group_id = gid
+            else:
+                g = self.directory.live_group_named(org.id, group)
+                group_id = g.id if g else -1
+        groups, orgs = self.directory.groups, self.directory.orgs
+
+        def show_group(gid: Any) -> str:
+            return groups[gid].name if gid in groups else _shown(group)
+
+        def show_org(oid: Any) -> str:
+            return orgs[oid].name if oid in orgs else "空"
+
+        pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
+            ("name", m.name, p["name"], _shown),
+            ("org", getattr(m, "org", None), org.id, show_org),
+            ("group", getattr(m, "group", None), group_id, show_group),
+            ("stage", m.stage, p["stage"], STAGES.label),
+            ("joined", m.joined_on, p["joined_on"], _shown),
+            ("full_since", m.full_since, p["full_since"], _shown),
+            ("gender", m.gender, p["gender"], lambda g: GENDERS.label(g) if g else "空"),
+            ("birth", m.birth_date, p["birth_date"], _shown),
+            ("id_number", m.id_number, p["id_number"], lambda n: policies.masked_id_number(n) if n else "空"),
+            ("phone", m.phone, p["phone"], lambda n: n[:3] + "****" + n[-4:] if n else "空"),
+            ("since", getattr(m, "start", None), p["since"], _shown),
+            ("education", m.education, r.get("education"), _shown),
+            ("unit", m.unit, r.get("unit"), _shown),
+            ("job", m.job, r.get("job"), _shown),
+        ]
+        if not _differs(r, "人员", m.name, m.id, pairs):
+            r.values["_existing"] = m.id
 
     def _groups_to_create(self, good: list[_Row]) -> list[tuple[int, str]]:
         wanted = {(r.values["_member"]["org_id"], r.values["_member"]["group"]) for r in good}
