@@ -121,3 +121,26 @@ def test_a_member_row_without_since_is_refused_once_the_branch_has_sessions(load
     assert "已导入人员1人" in out
     # and the first file, imported again, is still all there (its rows say nothing about 转入日期)
     assert "已存在3行" in ok(loaded("import", "members", csv(tmp_path, "m.csv", MEMBERS)))
+
+
+SESSIONS = (
+    "支部,党小组,类型,日期,学时,主题,主持人,出席,请假\n"
+    "城关镇第一党支部,,党员大会、党课,2021-03-05,2,学习党史,王建国,王建国,李娜:出差\n"
+    '城关镇第一党支部,第一党小组,党小组会,2021-03-12,,学习交流,王建国,"王建国,陈晓",\n'
+)
+
+
+def test_sessions_imported_twice_are_recorded_once_and_a_changed_one_is_reported(loaded, target, tmp_path):
+    out = ok(loaded("import", "sessions", csv(tmp_path, "s.csv", SESSIONS)))
+    assert out.startswith("已导入会议2次")
+    before = counts(target)
+    out = ok(loaded("import", "sessions", csv(tmp_path, "s.csv", SESSIONS)))
+    assert out == "已导入会议0次，出勤记录0条，已存在2行（与数据库中的记录相同，已跳过）。\n"
+    assert counts(target) == before
+    changed = SESSIONS.replace(",2,学习党史", ",3,学习党史").replace("李娜:出差", "")
+    lines = refused(loaded("import", "sessions", csv(tmp_path, "s2.csv", changed)), "有1行有错")
+    assert lines == [
+        "第2行“学时”列：与已有的会议“2021年3月5日”（编号1）不同：已有的是“2”，文件中是“3”。",
+        "第2行“出席”列：与已有的会议“2021年3月5日”（编号1）出勤不同：已有2条出勤记录，文件中1条，其中1条不一致。",
+    ]
+    assert counts(target) == before

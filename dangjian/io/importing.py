@@ -36,7 +36,7 @@ from dangjian.services.sessions import parse_hours, parse_kinds, split_leave, sp
 from dangjian.store import bulk
 from dangjian.store.base import local_today
 from dangjian.store.connection import database
-from dangjian.store.models import Attendance, Member, Membership, Organization, PartyGroup, Session
+from dangjian.store.models import Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind
 from dangjian.vocab import GENDERS, ORG_KINDS, STAGES
 
 KINDS = ("orgs", "members", "sessions")
@@ -931,6 +931,72 @@ class _SessionImport(_Import):
                 continue
             org, grp = pl
             r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
+        self._match_existing([pl[0].id for pl in places if pl])
+
+    def _match_existing(self, org_ids: list[int]) -> None:
+        """Rows naming a session already recorded (same holder, date and kinds): 已存在 when every
+        column agrees, else each difference rejected. A fixed number of queries per thousand orgs."""
+        wanted = {
+            (s.org, s.group, s.held_on, frozenset(s.kinds)): r
+            for r in self.rows
+            if r.ok and (s := r.values.get("_session")) is not None
+        }
+        if not wanted:
+            return
+        found: dict[int, Session] = {}
+        kinds: dict[int, set[str]] = defaultdict(set)
+        days = {k[2] for k in wanted}
+        for chunk in pw.chunked(sorted(set(org_ids)), bulk.LOOKUP_CHUNK):
+            where = Session.org.in_(chunk) & Session.held_on.between(min(days), max(days))
+            for sess in Session.select().where(where):
+                found[sess.id] = sess
+            for sid, kind in (
+                SessionKind.select(SessionKind.session, SessionKind.kind).join(Session).where(where).tuples()
+            ):
+                kinds[sid].add(kind)
+        matches: dict[int, tuple[_Row, Session]] = {}
+        for sid, sess in sorted(found.items()):
+            r = wanted.get((sess.org_id, sess.group_id, sess.held_on, frozenset(kinds[sid])))
+            if r is not None and r.line not in {m[0].line for m in matches.values()}:
+                matches[sid] = (r, sess)
+        attendance: dict[int, set[tuple[int, str, str | None]]] = defaultdict(set)
+        # one query even with no match, so the count does not depend on what is already there
+        for chunk in list(pw.chunked(sorted(matches), bulk.LOOKUP_CHUNK)) or [[]]:
+            q = Attendance.select(Attendance.session, Attendance.member, Attendance.status, Attendance.reason)
+            for sid, mid, status, reason in q.where(Attendance.session.in_(chunk)).tuples():
+                attendance[sid].add((mid, status, reason))
+        for sid, (r, sess) in matches.items():
+            new: bulk.NewSession = r.values["_session"]
+            what = format_date(sess.held_on)
+            pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
+                ("hours", sess.hours, new.hours, _shown),
+                ("topic", sess.topic, new.topic, _shown),
+                ("location", sess.location, new.location, _shown),
+                ("host", sess.host_id, new.host, self._person),
+                ("recorder", sess.recorder_id, new.recorder, self._person),
+                ("lecturer", sess.lecturer_id or sess.lecturer_name, new.lecturer or new.lecturer_name, self._person),
+                ("for_year", sess.for_year, new.for_year, _shown),
+            ]
+            differs = _differs(r, "会议", what, sid, pairs)
+            had, has = attendance[sid], set(new.attendance)
+            if had != has:
+                differs = True
+                r.reject(
+                    "present",
+                    f"与已有的会议“{what}”（编号{sid}）出勤不同：已有{len(had)}条出勤记录，文件中{len(has)}条，"
+                    f"其中{len(had ^ has)}条不一致。",
+                )
+            if not differs:
+                r.values["_existing"] = sid
+
+    def _person(self, ref: Any) -> str:
+        if isinstance(ref, int):
+            for people in self.people.values():
+                for p in people:
+                    if p.member_id == ref:
+                        return f"{p.name}（编号{ref}）"
+            return f"编号{ref}"
+        return _shown(ref)
 
     def _pool(self, org_id: int, on: date) -> _Pool:
         """The org's people that day; one shared pool for an org whose memberships carry no dates."""
