@@ -71,7 +71,8 @@ def test_a_row_that_differs_from_its_record_is_reported_with_line_and_columns(lo
     text = MEMBERS.replace("2008-06-26,2009-06-26", "2008-07-01,2009-07-01").replace("13912345678", "13900000000")
     lines = refused(loaded("import", "members", csv(tmp_path, "m3.csv", text)), "有2行有错，整个文件未导入")
     assert (
-        lines[0] == "第2行“手机”列：与已有的人员“王建国”（编号1）不同：已有的是“139****5678”，文件中是“139****0000”。"
+        lines[0] == "第2行“手机”列：与已有的人员“王建国”（编号1）不同：已有的是“139****5678”，文件中是“139****0000”"
+        "；加 --update 按文件修改。"
     )
     assert lines[1].startswith("第3行“入党日期”列：与已有的人员“李娜”（编号2）不同：已有的是“2008年6月26日”")
     assert lines[2].startswith("第3行“转正日期”列：")
@@ -82,7 +83,8 @@ def test_a_row_that_differs_from_its_record_is_reported_with_line_and_columns(lo
         "有1行有错",
     )
     assert lines == [
-        "第3行“成立日期”列：与已有的组织“城关镇第一党支部”（编号2）不同：已有的是“2005年4月1日”，文件中是“2006年4月1日”。"
+        "第3行“成立日期”列：与已有的组织“城关镇第一党支部”（编号2）不同："
+        "已有的是“2005年4月1日”，文件中是“2006年4月1日”；加 --update 按文件修改。"
     ]
 
 
@@ -140,7 +142,39 @@ def test_sessions_imported_twice_are_recorded_once_and_a_changed_one_is_reported
     changed = SESSIONS.replace(",2,学习党史", ",3,学习党史").replace("李娜:出差", "")
     lines = refused(loaded("import", "sessions", csv(tmp_path, "s2.csv", changed)), "有1行有错")
     assert lines == [
-        "第2行“学时”列：与已有的会议“2021年3月5日”（编号1）不同：已有的是“2”，文件中是“3”。",
-        "第2行“出席”列：与已有的会议“2021年3月5日”（编号1）出勤不同：已有2条出勤记录，文件中1条，其中1条不一致。",
+        "第2行“学时”列：与已有的会议“2021年3月5日”（编号1）不同：已有的是“2”，文件中是“3”；加 --update 按文件修改。",
+        "第2行“出席”列：与已有的会议“2021年3月5日”（编号1）出勤不同：已有2条出勤记录，文件中1条，"
+        "其中1条不一致（--update 不改出勤，请逐条修改）。",
     ]
     assert counts(target) == before
+
+
+def test_update_applies_the_differences_in_one_logged_transaction_that_undo_reverts(loaded, target, tmp_path):
+    before = counts(target)
+    text = MEMBERS.replace("2008-06-26,2009-06-26,,", "2008-07-01,2009-07-01,11010519791123003X,")
+    text += "赵刚,城关镇第一党支部,,正式党员,2001-07-01,2002-07-01,,\n"
+    out = ok(loaded("import", "members", csv(tmp_path, "u.csv", text), "--update"))
+    assert out == "已导入人员1人（正式党员1人），已存在2行，已按文件修改1行。\n"
+    people = {m["name"]: m for m in json.loads(ok(loaded("--show-private", "member", "list", "--format", "json")))}
+    li = people["李娜"]
+    assert (li["joined_on"], li["full_since"], li["id_number"]) == ("2008-07-01", "2009-07-01", "11010519791123003X")
+    assert counts(target)["Member"] == before["Member"] + 1
+    # the same file again: everything is there now
+    assert ok(loaded("import", "members", csv(tmp_path, "u.csv", text))).endswith(
+        "已存在4行（与数据库中的记录相同，已跳过）。\n"
+    )
+    # one entry, which undo reverts
+    ok(loaded("undo"))
+    people = {m["name"]: m for m in json.loads(ok(loaded("--show-private", "member", "list", "--format", "json")))}
+    assert people["李娜"]["joined_on"] == "2008-06-26" and people["李娜"]["id_number"] is None
+    assert "赵刚" not in people
+
+
+def test_update_does_not_move_people_between_branches(loaded, target, tmp_path):
+    ok(loaded("org", "add", "城关镇第二党支部", "--parent", "城关镇党委"))
+    text = "姓名,支部,身份证号\n王建国,城关镇第二党支部,110105197203140017\n"
+    lines = refused(loaded("import", "members", csv(tmp_path, "t.csv", text), "--update"))
+    assert lines == [
+        "第2行“支部”列：与已有的人员“王建国”（编号1）不同：已有的是“城关镇第一党支部”，文件中是“城关镇第二党支部”"
+        "（--update 不改这一列）。"
+    ]

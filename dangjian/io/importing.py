@@ -266,6 +266,8 @@ class ImportReport:
     details: dict[str, dict[str, int]] = field(default_factory=dict)
     #: rows identical to a record already in the database (已存在), skipped
     existing: int = 0
+    #: rows naming a recorded one whose differences were written (`--update`)
+    updated: int = 0
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -286,6 +288,7 @@ class ImportReport:
             "created": self.created,
             "details": self.details,
             "existing": self.existing,
+            "updated": self.updated,
             "rejected": [r.to_dict() for r in self.rejected],
         }
 
@@ -363,19 +366,33 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _differs(r: _Row, what: str, name: str, rid: int, pairs: list[tuple[str, Any, Any, Callable[[Any], str]]]) -> bool:
-    """Reject `r` on each column (of the file) whose value differs from the record it matches; whether any did.
+def _differs(
+    r: _Row,
+    what: str,
+    name: str,
+    rid: int,
+    pairs: list[tuple[str, Any, Any, Callable[[Any], str]]],
+    update: dict[str, Any] | None = None,
+    fixed: tuple[str, ...] = (),
+) -> bool:
+    """Whether a column of the file differs from the record the row names (`pairs`: column key,
+    value in the database, value in the file, how to show a value).
 
-    `pairs` are (column key, value in the database, value in the file, how to show a value).
+    Each difference is rejected, unless `update` is given and the column is not `fixed`:
+    then the file's value goes into `update` (column key -> value) to be written.
     """
     found = False
     for key, old, new, show in pairs:
         if key not in r.headers or (old if old != "" else None) == (new if new != "" else None):
             continue
         found = True
+        if update is not None and key not in fixed:
+            update[key] = new
+            continue
+        hint = "（--update 不改这一列）" if key in fixed else ("；加 --update 按文件修改" if update is None else "")
         r.reject(
             key,
-            f"与已有的{what}“{name}”（编号{rid}）不同：已有的是“{show(old)}”，文件中是“{show(new)}”。",
+            f"与已有的{what}“{name}”（编号{rid}）不同：已有的是“{show(old)}”，文件中是“{show(new)}”{hint}。",
         )
     return found
 
@@ -384,36 +401,53 @@ def _differs(r: _Row, what: str, name: str, rid: int, pairs: list[tuple[str, Any
 
 
 def run_import(
-    source: CsvFile, dry_run: bool = False, skip_invalid: bool = False, progress: Progress | None = None
+    source: CsvFile,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    update: bool = False,
 ) -> ImportReport:
     """Check every row of `source`; write it in one transaction unless a row is rejected.
 
     With `skip_invalid` the good rows are written and the bad ones reported. With
     `dry_run` nothing is written, and the report says what would have been created.
+    A row identical to a recorded one is skipped (`existing`); one that names a recorded
+    one but differs is rejected, or with `update` its differences are written (`updated`).
     """
     tick = progress or (lambda n: None)
     checkers: dict[str, type[_Import]] = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}
     checker = checkers[source.kind]
     with database.atomic() as txn:
         job = checker(source, tick)
+        job.update = update
         job.check()
         rejected = sorted(source.broken + [e for r in job.rows for e in r.errors], key=lambda e: e.line)
         good = [r for r in job.rows if r.ok and "_existing" not in r.values]
         report = ImportReport(
             source.kind, source.name, len(source.rows) + len(source.broken), rejected, dry_run, written=False
         )
-        report.existing = sum(1 for r in job.rows if r.ok and "_existing" in r.values)
+        report.existing = sum(1 for r in job.rows if r.ok and "_existing" in r.values and not r.values.get("_update"))
+        report.updated = sum(1 for r in job.rows if r.ok and r.values.get("_update"))
         job.summarize(good, report)
-        if dry_run or not good or (rejected and not skip_invalid):
+        if dry_run or not (good or report.updated) or (rejected and not skip_invalid):
             txn.rollback()
             return report
-        job.write(good)
+        for r in job.rows:
+            if r.ok and r.values.get("_update"):
+                job.apply(r.values["_existing"], r.values["_update"])
+        if good:
+            job.write(good)
         report.written = True
     return report
 
 
 class _Import(ABC):
     """One kind of import: check every row, summarise what would change, write the good rows."""
+
+    #: write the differences of rows that name a recorded one (`--update`)
+    update = False
+    #: column key -> the model field `apply` writes it to
+    TARGETS: dict[str, str] = {}
 
     def __init__(self, source: CsvFile, tick: Progress):
         self.source = source
@@ -434,6 +468,25 @@ class _Import(ABC):
                     policies.text(value, what, limit)
                 except InputError as exc:
                     r.reject(key, str(exc))
+
+    def differs(self, r: _Row, what: str, name: str, rid: int, pairs: list, fixed: tuple[str, ...] = ()) -> bool:
+        """`_differs`, and with --update the differences kept on the row; marks the row 已存在 unless rejected."""
+        update: dict[str, Any] | None = {} if self.update else None
+        found = _differs(r, what, name, rid, pairs, update, fixed)
+        if r.ok:
+            r.values["_existing"] = rid
+            if update:
+                r.values["_update"] = update
+        return found and not r.ok
+
+    def apply(self, rid: int, update: dict[str, Any]) -> None:
+        """Write a recorded row's differences (`--update`): through the models, so the trail logs them."""
+        model, values = self.model, {}
+        for key, value in update.items():
+            values[getattr(model, self.TARGETS[key])] = value
+        model.update(values).where(model.id == rid).execute()
+
+    model: Any = None
 
     @abstractmethod
     def check(self) -> None:
@@ -464,6 +517,9 @@ class _Planned:
 
 
 class _OrgImport(_Import):
+    model = Organization
+    TARGETS = {"kind": "kind", "established": "established_on", "village": "village", "code": "code"}
+
     def check(self) -> None:
         first_line: dict[str, int] = {}
         names = [n for r in self.rows if (n := r.get("name"))]
@@ -489,7 +545,7 @@ class _OrgImport(_Import):
                         continue
                     first_line[name] = r.line
                     had_village, code = known[same.id]
-                    if not _differs(
+                    self.differs(
                         r,
                         "组织",
                         name,
@@ -500,8 +556,8 @@ class _OrgImport(_Import):
                             ("village", bool(had_village), bool(village), _shown),
                             ("code", code, r.get("code"), _shown),
                         ],
-                    ):
-                        r.values["_existing"] = same.id
+                        fixed=("kind",),
+                    )
                     continue
             if name:
                 try:
@@ -581,6 +637,21 @@ class _OrgImport(_Import):
 
 
 class _MemberImport(_Import):
+    model = Member
+    TARGETS = {
+        "name": "name",
+        "stage": "stage",
+        "joined": "joined_on",
+        "full_since": "full_since",
+        "gender": "gender",
+        "birth": "birth_date",
+        "id_number": "id_number",
+        "phone": "phone",
+        "education": "education",
+        "unit": "unit",
+        "job": "job",
+    }
+
     def check(self) -> None:
         parsed: list[dict | None] = []
         for r in self.rows:
@@ -716,10 +787,16 @@ class _MemberImport(_Import):
                 continue
             if p["id_number"]:
                 # the same number under another name is more likely a mistyped number: refused as taken
-                if p["id_number"] in taken and taken[p["id_number"]][1] == p["name"]:
-                    ids[r.line] = taken[p["id_number"]][0]
-                continue
-            same = [x for x in people.get(orgs[r.line], ()) if x.name == p["name"] and x.end is None]
+                if p["id_number"] in taken:
+                    if taken[p["id_number"]][1] == p["name"]:
+                        ids[r.line] = taken[p["id_number"]][0]
+                    continue
+            # by name in the branch: a person recorded without a 身份证号 may now be given one
+            same = [
+                x
+                for x in people.get(orgs[r.line], ())
+                if x.name == p["name"] and x.end is None and (not p["id_number"] or x.id_number is None)
+            ]
             if len(same) == 1:
                 ids[r.line] = same[0].member_id
             elif same:
@@ -774,8 +851,7 @@ class _MemberImport(_Import):
             ("unit", m.unit, r.get("unit"), _shown),
             ("job", m.job, r.get("job"), _shown),
         ]
-        if not _differs(r, "人员", m.name, m.id, pairs):
-            r.values["_existing"] = m.id
+        self.differs(r, "人员", m.name, m.id, pairs, fixed=("org", "group", "since"))
 
     def _groups_to_create(self, good: list[_Row]) -> list[tuple[int, str]]:
         wanted = {(r.values["_member"]["org_id"], r.values["_member"]["group"]) for r in good}
@@ -840,6 +916,16 @@ class _Pool:
 
 
 class _SessionImport(_Import):
+    model = Session
+    TARGETS = {
+        "hours": "hours",
+        "topic": "topic",
+        "location": "location",
+        "host": "host",
+        "recorder": "recorder",
+        "for_year": "for_year",
+    }
+
     def check(self) -> None:
         parsed: list[dict | None] = []
         for r in self.rows:
@@ -977,17 +1063,16 @@ class _SessionImport(_Import):
                 ("lecturer", sess.lecturer_id or sess.lecturer_name, new.lecturer or new.lecturer_name, self._person),
                 ("for_year", sess.for_year, new.for_year, _shown),
             ]
-            differs = _differs(r, "会议", what, sid, pairs)
+            self.differs(r, "会议", what, sid, pairs, fixed=("lecturer",))
             had, has = attendance[sid], set(new.attendance)
             if had != has:
-                differs = True
+                r.values.pop("_existing", None)
+                r.values.pop("_update", None)
                 r.reject(
                     "present",
                     f"与已有的会议“{what}”（编号{sid}）出勤不同：已有{len(had)}条出勤记录，文件中{len(has)}条，"
-                    f"其中{len(had ^ has)}条不一致。",
+                    f"其中{len(had ^ has)}条不一致（--update 不改出勤，请逐条修改）。",
                 )
-            if not differs:
-                r.values["_existing"] = sid
 
     def _person(self, ref: Any) -> str:
         if isinstance(ref, int):
