@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -363,6 +364,8 @@ def _shown(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, date):
         return format_date(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 2 whether the database says 2 or 2.0
     return str(value)
 
 
