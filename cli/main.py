@@ -405,4 +405,5 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("commands.importing", "import_", "批量导入：从 CSV 导入组织、党员、会议。"),
     "db": ("commands.db", "db_group", "数据库：版本、升级、备份与恢复。"),
     "log": ("commands.db", "log", "操作日志：何时、何人、用什么命令改了什么。"),
+    "undo": ("commands.undo", "undo", "撤销最近一次（或操作日志中指定的一次）写入。"),
 }

@@ -95,7 +95,7 @@ def test_a_bad_org_row_rejects_the_file_and_every_bad_row_is_reported(run, tmp_p
         "orgs.csv",
         "名称,类型,上级,成立日期\n"
         "新党委,党委,县委,2010-01-01\n"  # good
-        "城关镇第一党支部,党支部,城关镇党委,\n"  # 3: name taken
+        "城关镇第一党支部,党支部,城关镇党委,\n"  # 3: an existing org, but without its date
         "甲支部,党支部,城关镇第一党支部,\n"  # 4: parent is a branch
         "乙支部,支部,没有的党委,\n"  # 5: unknown parent
         "丙支部,小组,新党委,\n"  # 6: unknown kind
@@ -108,7 +108,7 @@ def test_a_bad_org_row_rejects_the_file_and_every_bad_row_is_reported(run, tmp_p
     assert result.stdout == ""
     assert "有7行有错，整个文件未导入" in result.stderr
     lines = report_lines(result)
-    assert lines[0].startswith("第3行“名称”列：已有名为“城关镇第一党支部”的组织")
+    assert lines[0].startswith("第3行“成立日期”列：与已有的组织“城关镇第一党支部”（编号")
     assert lines[1].startswith("第4行“上级”列：上级组织“城关镇第一党支部”是党支部")
     assert lines[2].startswith("第5行“上级”列：没有名为“没有的党委”的组织")
     assert lines[3].startswith("第6行“类型”列：未知的组织类型“小组”")

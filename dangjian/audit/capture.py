@@ -25,7 +25,7 @@ from typing import Any
 import peewee as pw
 
 from dangjian.audit.context import capturing
-from dangjian.store.base import DatabaseMixin, primary_key
+from dangjian.store.base import DatabaseMixin, database, primary_key
 from dangjian.store.peewee_internals import condition, insert_columns, insert_rows, update_values
 
 #: Tables whose writes are not themselves audited.
@@ -80,6 +80,11 @@ class Record:
     ids: list[Any] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     refs: dict[str, set[Any]] = field(default_factory=dict)  # entity -> ids mentioned
+    #: every row's before-image, whatever DETAIL_LIMIT keeps: (id, old values) of an UPDATE,
+    #: the whole rows of a DELETE (an INSERT's are its `ids`); see `audit.steps`
+    undo: list[Any] = field(default_factory=list)
+    #: what the write says about itself in its entry (an undo: which entry it reverted)
+    notes: dict[str, Any] = field(default_factory=dict)
 
     def ref(self, entity: str, value: Any) -> None:
         if entity in LINKED and isinstance(value, int) and not isinstance(value, bool):
@@ -195,6 +200,8 @@ def update_record(query: pw.ModelUpdate) -> Record:
         _note_values(rec, model, old)
         _note_values(rec, model, about)
         changed = [k for k in new if new[k] != old.get(k)]
+        if changed:
+            rec.undo.append((rid, {k: old.get(k) for k in changed}))
         if len(rec.rows) < DETAIL_LIMIT:
             rec.rows.append(
                 {"id": rid, **about, "before": {k: old.get(k) for k in changed}, "after": {k: new[k] for k in changed}}
@@ -213,6 +220,7 @@ def delete_record(query: pw.ModelDelete) -> Record:
         rec.ids.append(row[0])
         rec.ref(rec.entity, row[0])
         _note_values(rec, model, values)
+        rec.undo.append(values)
         if len(rec.rows) < DETAIL_LIMIT:
             rec.rows.append(values)
         rec.count += 1
@@ -227,6 +235,8 @@ class _State(threading.local):
         self.records: list[Record] = []
         self.last_insert: Record | None = None
         self.savepoints: dict[str, int] = {}  # savepoint name -> how many records existed when it began
+        self.notes: dict[str, Any] = {}  # what the transaction's entry says about itself (`annotate`)
+        self.autoinc_step: int | None = None  # MySQL's auto_increment_increment, read once
 
 
 class Audited(DatabaseMixin):
@@ -274,15 +284,34 @@ class Audited(DatabaseMixin):
                     rec.rows[0] = {"id": rv, **rec.rows[0]}
             elif query_type == pw.Insert.MULTI and isinstance(rv, pw.CursorWrapper):
                 rec.ids = [row[0] for row in rv]  # RETURNING ids (PostgreSQL); the rows stay cached
+            elif query_type == pw.Insert.MULTI and isinstance(rv, int) and rec.count > 0:
+                rec.ids = self._multi_ids(rv, rec.count)
+            if query_type == pw.Insert.MULTI:
                 for rid, row in zip(rec.ids, rec.rows):
                     row["id"] = rid
                 for rid in rec.ids:
                     rec.ref(rec.entity, rid)
         return rv
 
+    def _multi_ids(self, rv: int, count: int) -> list[int]:
+        """The ids of a multi-row INSERT from the one id the driver tells, so an undo can find the rows.
+
+        SQLite tells the last row's id and numbers one statement's rows one after another
+        (the write lock is held); MySQL tells the first, and steps by auto_increment_increment.
+        """
+        if isinstance(self, pw.MySQLDatabase):
+            state = self._audit_state
+            if state.autoinc_step is None:
+                state.autoinc_step = int(super().execute_sql("SELECT @@auto_increment_increment").fetchone()[0] or 1)
+            return [rv + i * state.autoinc_step for i in range(count)]
+        if isinstance(self, pw.SqliteDatabase):
+            return list(range(rv - count + 1, rv + 1))
+        return []
+
     def begin(self, *args: Any, **kwargs: Any) -> None:
         self._audit_state.records.clear()
         self._audit_state.savepoints.clear()
+        self._audit_state.notes.clear()
         return super().begin(*args, **kwargs)
 
     def execute_sql(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
@@ -311,15 +340,25 @@ class Audited(DatabaseMixin):
     def commit(self) -> None:
         state = self._audit_state
         state.last_insert = None
+        notes, state.notes = state.notes, {}
         if state.records:
             records, state.records = state.records, []
+            records[0].notes.update(notes)
             self.write_records(records)
         return super().commit()
 
     def rollback(self) -> None:
         self._audit_state.records.clear()
+        self._audit_state.notes.clear()
         self._audit_state.last_insert = None
         return super().rollback()
+
+
+def annotate(key: str, value: Any) -> None:
+    """Say something about the running transaction in its entry (an undo names the entry it reverts)."""
+    db = database.obj
+    if isinstance(db, Audited) and capturing():
+        db._audit_state.notes[key] = jsonable(value)
 
 
 def note_insert(

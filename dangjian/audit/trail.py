@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from dangjian.audit.capture import DETAIL_LIMIT, LINKED, UNAUDITED, Record, jsonable, note_insert
+from dangjian.audit.capture import DETAIL_LIMIT, LINKED, UNAUDITED, Record, annotate, jsonable, note_insert
 from dangjian.audit.context import AuditContext, context, current, host_name, os_user, paused
 from dangjian.audit.describe import ENTITY_LABELS, FIELD_LABELS, NAMED, OP_LABELS, REFERS_TO, describe_changes
+from dangjian.audit.steps import ENTRY_BUDGET, fit_steps, steps_of
 from dangjian.store.lookup import find_member, find_org
 from dangjian.store.models import AuditEntry, AuditSubject, Member, Organization, PartyGroup
 
@@ -34,6 +35,7 @@ __all__ = [
     "REFERS_TO",
     "UNAUDITED",
     "AuditContext",
+    "annotate",
     "context",
     "current",
     "describe_changes",
@@ -97,9 +99,19 @@ def _names(refs: dict[str, set[int]]) -> dict[str, dict[str, str]]:
 def write_changes(records: list[Record]) -> None:
     """Write the entry for what one transaction changed (the database calls this just before commit)."""
     changes, refs, truncated = _merge(records)
-    summary: dict[str, Any] = {"changes": changes, "names": _names(refs)}
+    names = _names(refs)
+    for r in records:  # a deleted row's name is no longer there to read: its captured row has it
+        if r.op == "delete" and r.entity in NAMED:
+            known = names.setdefault(r.entity, {})
+            for row in r.undo:
+                if isinstance(row.get("name"), str):
+                    known.setdefault(str(row.get("id")), row["name"])
+    summary: dict[str, Any] = {"changes": changes, "names": names, "steps": steps_of(records)}
     if truncated:
         summary["truncated"] = True
+    for r in records:
+        summary.update(r.notes)
+    fit_steps(summary, ENTRY_BUDGET)
     write_entry(summary, refs)
 
 

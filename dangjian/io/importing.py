@@ -21,8 +21,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import peewee as pw
 
 from dangjian.domain import policies, resolving
 from dangjian.domain.identity import normalize_id_number, normalize_phone
@@ -32,8 +35,9 @@ from dangjian.periods import format_date, parse_date
 from dangjian.refs import id_of, parse_ref
 from dangjian.services.sessions import parse_hours, parse_kinds, split_leave, split_names
 from dangjian.store import bulk
+from dangjian.store.base import local_today
 from dangjian.store.connection import database
-from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session
+from dangjian.store.models import Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind
 from dangjian.vocab import GENDERS, ORG_KINDS, STAGES
 
 KINDS = ("orgs", "members", "sessions")
@@ -261,6 +265,10 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     #: breakdowns for the summary, e.g. {"kind": {"branch": 10}}
     details: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: rows identical to a record already in the database (已存在), skipped
+    existing: int = 0
+    #: rows naming a recorded one whose differences were written (`--update`)
+    updated: int = 0
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -280,6 +288,8 @@ class ImportReport:
             "written": self.written,
             "created": self.created,
             "details": self.details,
+            "existing": self.existing,
+            "updated": self.updated,
             "rejected": [r.to_dict() for r in self.rejected],
         }
 
@@ -299,8 +309,9 @@ class _Row:
     def get(self, key: str) -> str | None:
         return self.values.get(key)
 
-    def reject(self, key: str | None, reason: str) -> None:
-        self.errors.append(Rejection(self.line, self.headers.get(key) if key else None, reason))
+    def reject(self, key: str | None, reason: str, absent: str | None = None) -> None:
+        """Reject the row on column `key` (`absent`: what to call that column when the file lacks it)."""
+        self.errors.append(Rejection(self.line, (self.headers.get(key) if key else None) or absent, reason))
 
     def refuse(self, exc: InputError, key: str | None) -> None:
         """Record a refusal against the column of the field it names, else against `key`."""
@@ -343,33 +354,92 @@ def _year(text: str) -> int:
     return int(text.strip()[:4])
 
 
+# ---------------------------------------------------------------- rows already in the database
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 2 whether the database says 2 or 2.0
+    return str(value)
+
+
+def _differs(
+    r: _Row,
+    what: str,
+    name: str,
+    rid: int,
+    pairs: list[tuple[str, Any, Any, Callable[[Any], str]]],
+    update: dict[str, Any] | None = None,
+    fixed: tuple[str, ...] = (),
+) -> bool:
+    """Whether a column of the file differs from the record the row names (`pairs`: column key,
+    value in the database, value in the file, how to show a value).
+
+    Each difference is rejected, unless `update` is given and the column is not `fixed`:
+    then the file's value goes into `update` (column key -> value) to be written.
+    """
+    found = False
+    for key, old, new, show in pairs:
+        if key not in r.headers or (old if old != "" else None) == (new if new != "" else None):
+            continue
+        found = True
+        if update is not None and key not in fixed:
+            update[key] = new
+            continue
+        hint = "（--update 不改这一列）" if key in fixed else ("；加 --update 按文件修改" if update is None else "")
+        r.reject(
+            key,
+            f"与已有的{what}“{name}”（编号{rid}）不同：已有的是“{show(old)}”，文件中是“{show(new)}”{hint}。",
+        )
+    return found
+
+
 # ---------------------------------------------------------------- entry point
 
 
 def run_import(
-    source: CsvFile, dry_run: bool = False, skip_invalid: bool = False, progress: Progress | None = None
+    source: CsvFile,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    update: bool = False,
 ) -> ImportReport:
     """Check every row of `source`; write it in one transaction unless a row is rejected.
 
     With `skip_invalid` the good rows are written and the bad ones reported. With
     `dry_run` nothing is written, and the report says what would have been created.
+    A row identical to a recorded one is skipped (`existing`); one that names a recorded
+    one but differs is rejected, or with `update` its differences are written (`updated`).
     """
     tick = progress or (lambda n: None)
     checkers: dict[str, type[_Import]] = {"orgs": _OrgImport, "members": _MemberImport, "sessions": _SessionImport}
     checker = checkers[source.kind]
     with database.atomic() as txn:
         job = checker(source, tick)
+        job.update = update
         job.check()
         rejected = sorted(source.broken + [e for r in job.rows for e in r.errors], key=lambda e: e.line)
-        good = [r for r in job.rows if r.ok]
+        good = [r for r in job.rows if r.ok and "_existing" not in r.values]
         report = ImportReport(
             source.kind, source.name, len(source.rows) + len(source.broken), rejected, dry_run, written=False
         )
+        report.existing = sum(1 for r in job.rows if r.ok and "_existing" in r.values and not r.values.get("_update"))
+        report.updated = sum(1 for r in job.rows if r.ok and r.values.get("_update"))
         job.summarize(good, report)
-        if dry_run or not good or (rejected and not skip_invalid):
+        if dry_run or not (good or report.updated) or (rejected and not skip_invalid):
             txn.rollback()
             return report
-        job.write(good)
+        for r in job.rows:
+            if r.ok and r.values.get("_update"):
+                job.apply(r.values["_existing"], r.values["_update"])
+        if good:
+            job.write(good)
         report.written = True
     return report
 
@@ -377,12 +447,18 @@ def run_import(
 class _Import(ABC):
     """One kind of import: check every row, summarise what would change, write the good rows."""
 
+    #: write the differences of rows that name a recorded one (`--update`)
+    update = False
+    #: column key -> the model field `apply` writes it to
+    TARGETS: dict[str, str] = {}
+
     def __init__(self, source: CsvFile, tick: Progress):
         self.source = source
         self.tick = tick
         columns = COLUMN_OF[source.kind]
         self.rows = [_Row(line, values, source.headers, columns) for line, values in source.rows]
         self.directory = bulk.Directory.load()
+        self.today = local_today()
         stored = STORED_IN[source.kind]
         labels = {f.key: f.label for f in FIELDS[source.kind]}
         for r in self.rows:
@@ -395,6 +471,25 @@ class _Import(ABC):
                     policies.text(value, what, limit)
                 except InputError as exc:
                     r.reject(key, str(exc))
+
+    def differs(self, r: _Row, what: str, name: str, rid: int, pairs: list, fixed: tuple[str, ...] = ()) -> bool:
+        """`_differs`, and with --update the differences kept on the row; marks the row 已存在 unless rejected."""
+        update: dict[str, Any] | None = {} if self.update else None
+        found = _differs(r, what, name, rid, pairs, update, fixed)
+        if r.ok:
+            r.values["_existing"] = rid
+            if update:
+                r.values["_update"] = update
+        return found and not r.ok
+
+    def apply(self, rid: int, update: dict[str, Any]) -> None:
+        """Write a recorded row's differences (`--update`): through the models, so the trail logs them."""
+        model, values = self.model, {}
+        for key, value in update.items():
+            values[getattr(model, self.TARGETS[key])] = value
+        model.update(values).where(model.id == rid).execute()
+
+    model: Any = None
 
     @abstractmethod
     def check(self) -> None:
@@ -425,14 +520,48 @@ class _Planned:
 
 
 class _OrgImport(_Import):
+    model = Organization
+    TARGETS = {"kind": "kind", "established": "established_on", "village": "village", "code": "code"}
+
     def check(self) -> None:
         first_line: dict[str, int] = {}
+        names = [n for r in self.rows if (n := r.get("name"))]
+        known = {
+            oid: (village, code)
+            for chunk in pw.chunked(sorted(set(names)), bulk.LOOKUP_CHUNK)
+            for oid, village, code in Organization.select(Organization.id, Organization.village, Organization.code)
+            .where(Organization.name.in_(chunk) & Organization.dissolved_on.is_null())
+            .tuples()
+        }
         for r in self.rows:
             name = r.get("name")
             kind = r.parse("kind", ORG_KINDS.parse) if r.get("kind") else "branch"
             established = r.parse("established", _date, "成立日期")
             village = r.parse("village", _flag)
             r.values.update(_kind=kind or "branch", _established=established, _village=bool(village))
+            if name and r.ok:
+                same = self.directory.live_org_named(name)
+                if same is not None and same.id in known and self._same_parent(same, r.get("parent")):
+                    r.values["_match"] = same.id
+                    if name in first_line:
+                        r.reject("name", f"组织“{name}”与第{first_line[name]}行重复。")
+                        continue
+                    first_line[name] = r.line
+                    had_village, code = known[same.id]
+                    self.differs(
+                        r,
+                        "组织",
+                        name,
+                        same.id,
+                        [
+                            ("kind", same.kind, r.values["_kind"], ORG_KINDS.label),
+                            ("established", same.established_on, established, _shown),
+                            ("village", bool(had_village), bool(village), _shown),
+                            ("code", code, r.get("code"), _shown),
+                        ],
+                        fixed=("kind",),
+                    )
+                    continue
             if name:
                 try:
                     policies.org_name_free(name, self.directory.live_org_named(name))
@@ -454,7 +583,7 @@ class _OrgImport(_Import):
                 return state[r.line]
             parent = r.get("parent")
             if parent and r.ok:
-                if parent in in_file:
+                if parent in in_file and "_match" not in in_file[parent].values:
                     p = in_file[parent]
                     if p.line in trail or p is r:
                         r.reject("parent", f"上级组织“{parent}”形成了循环。")
@@ -477,12 +606,20 @@ class _OrgImport(_Import):
             settle(r, frozenset())
             self.tick(1)
 
+    def _same_parent(self, org: bulk.OrgEntry, parent: str | None) -> bool:
+        if not parent:
+            return org.parent_id is None
+        try:
+            return self.directory.org(parent).id == org.parent_id
+        except InputError:
+            return False
+
     def summarize(self, good: list[_Row], report: ImportReport) -> None:
         report.created = {"orgs": len(good)}
         report.details = {"kind": dict(Counter(r.values["_kind"] for r in good))}
 
     def write(self, good: list[_Row]) -> None:
-        bulk.insert_orgs(
+        bulk.insert_orgs(  # a parent already in the database is found there by name
             [
                 bulk.NewOrg(
                     name=r.values["name"],
@@ -503,6 +640,21 @@ class _OrgImport(_Import):
 
 
 class _MemberImport(_Import):
+    model = Member
+    TARGETS = {
+        "name": "name",
+        "stage": "stage",
+        "joined": "joined_on",
+        "full_since": "full_since",
+        "gender": "gender",
+        "birth": "birth_date",
+        "id_number": "id_number",
+        "phone": "phone",
+        "education": "education",
+        "unit": "unit",
+        "job": "job",
+    }
+
     def check(self) -> None:
         parsed: list[dict | None] = []
         for r in self.rows:
@@ -517,6 +669,16 @@ class _MemberImport(_Import):
                     ("since", "转入日期"),
                 )
             }
+            for key, label in (
+                ("birth", "出生日期"),
+                ("joined", "入党日期"),
+                ("full_since", "转正日期"),
+                ("since", "转入日期"),
+            ):
+                try:
+                    policies.happened_by(dates[key], self.today, label, field=key)
+                except InputError as exc:
+                    r.refuse(exc, key)
             id_number = r.parse("id_number", normalize_id_number)
             phone = r.parse("phone", normalize_phone)
             if not r.ok:
@@ -553,6 +715,8 @@ class _MemberImport(_Import):
             )
         # the database and the rest of the file: orgs, groups, 身份证号
         taken = bulk.registered_id_numbers(p["id_number"] for p in parsed if p and p["id_number"])
+        first_session = bulk.first_sessions()
+        matched = self._matches(parsed, taken)
         first_number: dict[str, int] = {}
         self.new_groups: dict[tuple[int, str], int] = {}
         for r, p in zip(self.rows, parsed):
@@ -565,6 +729,13 @@ class _MemberImport(_Import):
                 policies.may_join(org, since)
             except InputError as exc:
                 r.refuse(exc, "org")
+                continue
+            same = matched.get(r.line)
+            if isinstance(same, str):
+                r.reject("name", same)
+                continue
+            if same is not None:
+                self._compare(r, p, org, same)
                 continue
             group: str | int | None = r.get("group")
             p["group"] = group
@@ -592,8 +763,98 @@ class _MemberImport(_Import):
                     r.reject("id_number", f"身份证号{number[:6]}…{number[-4:]}与第{first_number[number]}行重复。")
                 else:
                     first_number[number] = r.line
+            try:
+                policies.since_given(since, org.name, first_session.get(org.id), field="since")
+            except InputError as exc:
+                r.reject("since", str(exc), "转入日期")
             p["org_id"] = org.id
             r.values["_member"] = p
+
+    def _matches(self, parsed: list[dict | None], taken: dict[str, tuple[int, str]]) -> dict[int, Any]:
+        """line -> the record a row names (by 身份证号, else by name in its branch), or why it is unclear.
+
+        Reads the members' current records in one query per thousand, the branches' people in one.
+        """
+        orgs: dict[int, int] = {}
+        for r, p in zip(self.rows, parsed):
+            if p is not None:
+                try:
+                    orgs[r.line] = self.directory.org(r.values["org"]).id
+                except InputError:
+                    pass
+        people = self.directory.people(set(orgs.values()))
+        ids: dict[int, int] = {}
+        out: dict[int, Any] = {}
+        for r, p in zip(self.rows, parsed):
+            if p is None or r.line not in orgs:
+                continue
+            if p["id_number"]:
+                # the same number under another name is more likely a mistyped number: refused as taken
+                if p["id_number"] in taken:
+                    if taken[p["id_number"]][1] == p["name"]:
+                        ids[r.line] = taken[p["id_number"]][0]
+                    continue
+            # by name in the branch: a person recorded without a 身份证号 may now be given one
+            same = [
+                x
+                for x in people.get(orgs[r.line], ())
+                if x.name == p["name"] and x.end is None and (not p["id_number"] or x.id_number is None)
+            ]
+            if len(same) == 1:
+                ids[r.line] = same[0].member_id
+            elif same:
+                shown = "、".join(f"编号{x.member_id}" for x in same)
+                out[r.line] = f"支部中已有{len(same)}名叫“{p['name']}”的人（{shown}），请写身份证号以区分。"
+        records: dict[int, Any] = {}
+        for chunk in pw.chunked(sorted(set(ids.values())), bulk.LOOKUP_CHUNK):
+            q = (
+                Member.select(Member, Membership.org, Membership.group, Membership.start)
+                .join(Membership, pw.JOIN.LEFT_OUTER, on=(Membership.member == Member.id) & Membership.end.is_null())
+                .where(Member.id.in_(chunk))
+            )
+            for m in q.objects():
+                records.setdefault(m.id, m)
+        for line, mid in ids.items():
+            if mid in records:
+                out[line] = records[mid]
+        return out
+
+    def _compare(self, r: _Row, p: dict, org: Any, m: Any) -> None:
+        """A row naming member `m`: 已存在 when every column of the file agrees, else each difference rejected."""
+        group = r.get("group")
+        group_id: int | None = None
+        if group:
+            gid = id_of(group)
+            if gid is not None and gid in self.directory.groups and self.directory.groups[gid].org_id == org.id:
+                group_id = gid
+            else:
+                g = self.directory.live_group_named(org.id, group)
+                group_id = g.id if g else -1
+        groups, orgs = self.directory.groups, self.directory.orgs
+
+        def show_group(gid: Any) -> str:
+            return groups[gid].name if gid in groups else _shown(group)
+
+        def show_org(oid: Any) -> str:
+            return orgs[oid].name if oid in orgs else "空"
+
+        pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
+            ("name", m.name, p["name"], _shown),
+            ("org", getattr(m, "org", None), org.id, show_org),
+            ("group", getattr(m, "group", None), group_id, show_group),
+            ("stage", m.stage, p["stage"], STAGES.label),
+            ("joined", m.joined_on, p["joined_on"], _shown),
+            ("full_since", m.full_since, p["full_since"], _shown),
+            ("gender", m.gender, p["gender"], lambda g: GENDERS.label(g) if g else "空"),
+            ("birth", m.birth_date, p["birth_date"], _shown),
+            ("id_number", m.id_number, p["id_number"], lambda n: policies.masked_id_number(n) if n else "空"),
+            ("phone", m.phone, p["phone"], lambda n: n[:3] + "****" + n[-4:] if n else "空"),
+            ("since", getattr(m, "start", None), p["since"], _shown),
+            ("education", m.education, r.get("education"), _shown),
+            ("unit", m.unit, r.get("unit"), _shown),
+            ("job", m.job, r.get("job"), _shown),
+        ]
+        self.differs(r, "人员", m.name, m.id, pairs, fixed=("org", "group", "since"))
 
     def _groups_to_create(self, good: list[_Row]) -> list[tuple[int, str]]:
         wanted = {(r.values["_member"]["org_id"], r.values["_member"]["group"]) for r in good}
@@ -658,11 +919,25 @@ class _Pool:
 
 
 class _SessionImport(_Import):
+    model = Session
+    TARGETS = {
+        "hours": "hours",
+        "topic": "topic",
+        "location": "location",
+        "host": "host",
+        "recorder": "recorder",
+        "for_year": "for_year",
+    }
+
     def check(self) -> None:
         parsed: list[dict | None] = []
         for r in self.rows:
             kinds = r.parse("kind", lambda t: parse_kinds([t]))
             on = r.parse("on", _date, "日期")
+            try:
+                policies.happened_by(on, self.today, "召开日期", field="on")
+            except InputError as exc:
+                r.refuse(exc, "on")
             hours = r.parse("hours", parse_hours)
             for_year = r.parse("for_year", _year)
             if on is not None and for_year is not None:
@@ -745,6 +1020,71 @@ class _SessionImport(_Import):
                 continue
             org, grp = pl
             r.values["_session"] = self._session(r, p, org, grp, self._pool(org.id, p["on"]), elsewhere)
+        self._match_existing([pl[0].id for pl in places if pl])
+
+    def _match_existing(self, org_ids: list[int]) -> None:
+        """Rows naming a session already recorded (same holder, date and kinds): 已存在 when every
+        column agrees, else each difference rejected. A fixed number of queries per thousand orgs."""
+        wanted = {
+            (s.org, s.group, s.held_on, frozenset(s.kinds)): r
+            for r in self.rows
+            if r.ok and (s := r.values.get("_session")) is not None
+        }
+        if not wanted:
+            return
+        found: dict[int, Session] = {}
+        kinds: dict[int, set[str]] = defaultdict(set)
+        days = {k[2] for k in wanted}
+        for chunk in pw.chunked(sorted(set(org_ids)), bulk.LOOKUP_CHUNK):
+            where = Session.org.in_(chunk) & Session.held_on.between(min(days), max(days))
+            for sess in Session.select().where(where):
+                found[sess.id] = sess
+            for sid, kind in (
+                SessionKind.select(SessionKind.session, SessionKind.kind).join(Session).where(where).tuples()
+            ):
+                kinds[sid].add(kind)
+        matches: dict[int, tuple[_Row, Session]] = {}
+        for sid, sess in sorted(found.items()):
+            r = wanted.get((sess.org_id, sess.group_id, sess.held_on, frozenset(kinds[sid])))
+            if r is not None and r.line not in {m[0].line for m in matches.values()}:
+                matches[sid] = (r, sess)
+        attendance: dict[int, set[tuple[int, str, str | None]]] = defaultdict(set)
+        # one query even with no match, so the count does not depend on what is already there
+        for chunk in list(pw.chunked(sorted(matches), bulk.LOOKUP_CHUNK)) or [[]]:
+            q = Attendance.select(Attendance.session, Attendance.member, Attendance.status, Attendance.reason)
+            for sid, mid, status, reason in q.where(Attendance.session.in_(chunk)).tuples():
+                attendance[sid].add((mid, status, reason))
+        for sid, (r, sess) in matches.items():
+            new: bulk.NewSession = r.values["_session"]
+            what = format_date(sess.held_on)
+            pairs: list[tuple[str, Any, Any, Callable[[Any], str]]] = [
+                ("hours", sess.hours, new.hours, _shown),
+                ("topic", sess.topic, new.topic, _shown),
+                ("location", sess.location, new.location, _shown),
+                ("host", sess.host_id, new.host, self._person),
+                ("recorder", sess.recorder_id, new.recorder, self._person),
+                ("lecturer", sess.lecturer_id or sess.lecturer_name, new.lecturer or new.lecturer_name, self._person),
+                ("for_year", sess.for_year, new.for_year, _shown),
+            ]
+            self.differs(r, "会议", what, sid, pairs, fixed=("lecturer",))
+            had, has = attendance[sid], set(new.attendance)
+            if had != has:
+                r.values.pop("_existing", None)
+                r.values.pop("_update", None)
+                r.reject(
+                    "present",
+                    f"与已有的会议“{what}”（编号{sid}）出勤不同：已有{len(had)}条出勤记录，文件中{len(has)}条，"
+                    f"其中{len(had ^ has)}条不一致（--update 不改出勤，请逐条修改）。",
+                )
+
+    def _person(self, ref: Any) -> str:
+        if isinstance(ref, int):
+            for people in self.people.values():
+                for p in people:
+                    if p.member_id == ref:
+                        return f"{p.name}（编号{ref}）"
+            return f"编号{ref}"
+        return _shown(ref)
 
     def _pool(self, org_id: int, on: date) -> _Pool:
         """The org's people that day; one shared pool for an org whose memberships carry no dates."""

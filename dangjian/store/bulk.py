@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from dangjian.audit.context import capturing
 from dangjian.audit.trail import note_insert
 from dangjian.domain import policies, resolving
 from dangjian.domain.policies import OrgLike
@@ -335,6 +336,12 @@ def members_by_ref(refs: Iterable[str]) -> dict[str, list[tuple[int, str | None]
     return out
 
 
+def first_sessions() -> dict[int, date]:
+    """The day of each org's first session (org id -> date), in one query."""
+    q = Session.select(Session.org, pw.fn.MIN(Session.held_on)).group_by(Session.org)
+    return {org_id: Session.held_on.python_value(first) for org_id, first in q.tuples()}
+
+
 def registered_id_numbers(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
     """Which of these 身份证号 are already registered: number -> (member id, name)."""
     out: dict[str, tuple[int, str]] = {}
@@ -376,6 +383,8 @@ def _insert(
     """
     db = database.obj
     pk = model._meta.primary_key
+    # the audit trail keeps every new row's id, so that `undo` can take the rows out again
+    want_ids = want_ids or capturing()
     returning = want_ids and _returns_ids(db)
     step = 1
     if want_ids and not returning:
