@@ -107,7 +107,7 @@ def test_undo_puts_every_row_back_and_an_undo_of_the_undo_puts_the_write_back(br
     written = log(branch)[-1]
     assert written["action"] == action
     out = ok(branch("undo"))
-    assert out.startswith(f"已撤销第{written['id']}条记录：dangjian ")
+    assert out.startswith(f"已撤销第{written['id']}条记录（{action}）：")
     assert "恢复了改动前的记录：" in out
     assert "13912345678" not in out and "11010519791123003X" not in out  # masked as everywhere
     assert snapshot(target) == before
@@ -115,7 +115,7 @@ def test_undo_puts_every_row_back_and_an_undo_of_the_undo_puts_the_write_back(br
     assert entries[-1]["action"] == "undo" and entries[-1]["id"] == written["id"] + 1
     # the undo is a write like any other: undoing it puts the write back, with the same ids
     again = ok(branch("undo"))
-    assert again.startswith(f"已撤销第{written['id'] + 1}条记录：dangjian ")
+    assert again.startswith(f"已撤销第{written['id'] + 1}条记录（undo）：")
     assert snapshot(target) == after
 
 
@@ -160,7 +160,7 @@ def test_a_transfer_after_an_add_blocks_the_add_but_an_unrelated_write_does_not(
     refused(branch("undo", str(added)), f"第{transfer}条记录", "member transfer")
     ok(branch("undo", str(transfer)))
     out = ok(branch("undo", str(added)))
-    assert out.startswith(f"已撤销第{added}条记录：")
+    assert out.startswith(f"已撤销第{added}条记录（member add）：")
     orgs = {o["name"] for o in json.loads(ok(branch("org", "list", "--format", "json")))}
     assert "新支部" in orgs  # the unrelated write stays
 
@@ -170,7 +170,7 @@ def test_undo_by_entry_id_and_the_log_says_which_entry_was_reverted(branch, targ
     first = log(branch)[-1]["id"]
     ok(branch("org", "add", "乙支部", "--parent", "县直机关党委"))
     out = ok(branch("undo", str(first)))
-    assert out.startswith(f"已撤销第{first}条记录：dangjian ") and "甲支部" in out
+    assert out.startswith(f"已撤销第{first}条记录（org add）：") and "甲支部" in out
     orgs = {o["name"] for o in json.loads(ok(branch("org", "list", "--format", "json")))}
     assert "甲支部" not in orgs and "乙支部" in orgs
     last = log(branch)[-1]

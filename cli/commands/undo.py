@@ -30,6 +30,6 @@ def undo(app: App, entry: int | None) -> None:
     app.open_db()
     done = undo_entry(entry)
     shown = (lambda t: t) if app.show_private else mask_text
-    what = done.command or done.action
-    restored = f"，恢复了改动前的记录：{shown(done.summary)}" if done.summary else ""
-    click.echo(f"已撤销第{done.entry}条记录：{shown(what)}{restored}。")
+    # the action (`member status`), not the whole command line: `log` shows that, with its --db
+    restored = f"：恢复了改动前的记录：{shown(done.summary)}" if done.summary else ""
+    click.echo(f"已撤销第{done.entry}条记录（{done.action}）{restored}。")

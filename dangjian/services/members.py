@@ -93,10 +93,10 @@ def add_member(
         if group:
             grp = find_group(group, branch)
             policies.may_join_group(grp, since)
-        policies.since_given(since, branch.name, first_session_date(branch))
-        if not same_name:
+        if not same_name:  # "already here" says more than "say since when", so it comes first
             twin = namesake(name, branch)
             policies.name_new_in_branch(name, branch.name, twin.id if twin is not None else None)
+        policies.since_given(since, branch.name, first_session_date(branch))
         if id_number:
             clash = Member.get_or_none(Member.id_number == id_number)
             policies.id_number_free(id_number, (clash.id, clash.name) if clash is not None else None)
