@@ -202,6 +202,10 @@ def test_delete_is_refused_while_a_development_step_cites_the_session(run):
     ok(run("member", "record", "刘洋", "activist", "--on", "2024-03-05", "--session", "1"))
     err = refused(run, ["session", "delete", "1"], "会议#1是刘洋“")
     assert "不能删除" in err and "2024年3月5日" in err
+    # nor does it move away from the step's day
+    err = refused(run, ["session", "edit", "1", "--on", "2024-03-06"], "会议#1是刘洋“")
+    assert "不一致" in err and "（--on）" in err
+    ok(run("session", "edit", "1", "--topic", "确定入党积极分子"))
 
 
 # ---------------------------------------------------------------- never twice, never ahead

@@ -460,3 +460,17 @@ def session_not_cited(session_id: int, steps: Sequence[tuple[str, str, date]]) -
             "请先改正或撤下该步骤（dangjian member unrecord），或改正这次会议而不是删除它。",
             field="session",
         )
+
+
+def session_day_kept(session_id: int, steps: Sequence[tuple[str, str, date]], on: date) -> None:
+    """A development step is taken on the day of the session that decided it: a cited session keeps its day.
+
+    `steps` are (member name, the step's label, date) of the steps that cite the session."""
+    moved = [s for s in steps if s[2] != on]
+    if moved:
+        name, event, day = moved[0]
+        raise InputError(
+            f"会议#{session_id}是{name}“{event}”（{format_date(day)}）的依据，"
+            f"改到{format_date(on)}会与该步骤的日期不一致；请先改正该步骤。",
+            field="held_on",
+        )

@@ -397,6 +397,7 @@ def edit_session(
                 if a.member_id not in belongs
             ]
             policies.attendees_belong(strangers, branch.name, on)
+            policies.session_day_kept(s.id, _citing_steps(s.id), on)
             values["held_on"] = on
         if (grp.id if grp else None) != s.group_id:
             values["group"] = grp.id if grp else None
@@ -457,14 +458,7 @@ def delete_session(ref: str | int) -> SessionDeleted:
     """Remove a session with its kinds and attendance; refused while a development step cites it."""
     with database.atomic():
         s = get_session(ref)
-        steps = [
-            (e.member.name, EVENTS.label(e.event), e.on)
-            for e in MemberEvent.select(MemberEvent, Member)
-            .join(Member)
-            .where(MemberEvent.session == s.id)
-            .order_by(MemberEvent.on, MemberEvent.id)
-        ]
-        policies.session_not_cited(s.id, steps)
+        policies.session_not_cited(s.id, _citing_steps(s.id))
         branch = Organization.get_by_id(s.org_id)
         grp = PartyGroup.get_by_id(s.group_id) if s.group_id else None
         kinds = _kinds_of(s.id)
@@ -472,3 +466,14 @@ def delete_session(ref: str | int) -> SessionDeleted:
         SessionKind.delete().where(SessionKind.session == s.id).execute()
         Session.delete().where(Session.id == s.id).execute()
         return SessionDeleted(s.id, s.held_on, _holder(branch, grp), tuple(kinds), s.topic, n)
+
+
+def _citing_steps(sid: int) -> list[tuple[str, str, date]]:
+    """(member name, step label, date) of the development steps that cite session `sid`."""
+    return [
+        (e.member.name, EVENTS.label(e.event), e.on)
+        for e in MemberEvent.select(MemberEvent, Member)
+        .join(Member)
+        .where(MemberEvent.session == sid)
+        .order_by(MemberEvent.on, MemberEvent.id)
+    ]
