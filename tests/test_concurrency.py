@@ -35,7 +35,7 @@ out = []
 for i in range(n):
     if prefix == "会议":
         args = ["session", "add", "--org", "机关第一党支部", "--kind", "主题党日", "--on", f"2021-{i % 12 + 1:02d}-15",
-                "--all-present"]
+                "--all-present", "--again"]
     else:
         args = ["member", "add", f"{prefix}{i}", "--org", "机关第一党支部", "--joined", "2000-01-01",
                 "--since", "2024-01-01"]

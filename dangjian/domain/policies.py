@@ -436,6 +436,27 @@ def established_by(
         raise InputError(
             f"{what}成立日期{format_date(established_on)}晚于它最早的记录（{format_date(first_record)}）："
             "成立日期应不晚于该日；如果那条记录有误，请先更正它。",
+
+
+def session_not_twice(existing: int | None, holder: str, held_on: date, kinds: Iterable[str]) -> None:
+    """The same holder, day and kinds make the same session: `existing` is its id when one is recorded.
+
+    Running a command twice must not record a meeting twice; a second meeting of the same
+    kinds on the same day is said explicitly (the field `again`)."""
+    if existing is not None:
+        what = "、".join(SESSION_KINDS.label(k) for k in kinds)
+        raise InputError(
+            f"{holder}{format_date(held_on)}的{what}已记录为会议#{existing}；如确是同一天的另一次会议，请注明再记一次。",
+            field="again",
+        )
+
+
+def attendees_belong(strangers: Sequence[str], org_name: str, on: date, field: str | None = "on") -> None:
+    """Everyone recorded at a session belongs to its org on its day; `strangers` names those who do not."""
+    if strangers:
+        raise InputError(
+            f"{'、'.join(strangers)}在{format_date(on)}不属于{org_name}，"
+            "而会议的出勤记录里有其名字：会议不能改到这一天。",
             field=field,
         )
 
@@ -468,3 +489,31 @@ def name_new_in_branch(name: str, branch_name: str, holder_id: int | None, field
         f"{branch_name}已有党员“{name}”（编号{holder_id}）；若确是另一个同名的人，请加 --same-name 再登记。",
         field=field,
     )
+
+
+def session_not_cited(session_id: int, steps: Sequence[tuple[str, str, date]]) -> None:
+    """A session that a development step cites (the meeting that decided it) is not removed from under it.
+
+    `steps` are (member name, the step's label, date) of the steps that cite it."""
+    if steps:
+        name, event, on = steps[0]
+        more = f"等{len(steps)}个发展步骤" if len(steps) > 1 else ""
+        raise InputError(
+            f"会议#{session_id}是{name}“{event}”（{format_date(on)}）{more}的依据，不能删除；"
+            "请先改正或撤下该步骤（dangjian member unrecord），或改正这次会议而不是删除它。",
+            field="session",
+        )
+
+
+def session_day_kept(session_id: int, steps: Sequence[tuple[str, str, date]], on: date) -> None:
+    """A development step is taken on the day of the session that decided it: a cited session keeps its day.
+
+    `steps` are (member name, the step's label, date) of the steps that cite the session."""
+    moved = [s for s in steps if s[2] != on]
+    if moved:
+        name, event, day = moved[0]
+        raise InputError(
+            f"会议#{session_id}是{name}“{event}”（{format_date(day)}）的依据，"
+            f"改到{format_date(on)}会与该步骤的日期不一致；请先改正该步骤。",
+            field="held_on",
+        )

@@ -11,9 +11,11 @@ import peewee as pw
 from dangjian.errors import InputError, NotFoundError
 from dangjian.queries.facts import load_orgs, subtree
 from dangjian.refs import id_of
+from dangjian.rules.asof import is_on_roster
+from dangjian.rules.facts import MembershipFact
 from dangjian.services.sessions import roster_on
-from dangjian.store.lookup import find_group, find_org
-from dangjian.store.models import Attendance, Member, Organization, PartyGroup, Session, SessionKind
+from dangjian.store.lookup import find_group, find_member, find_org
+from dangjian.store.models import Attendance, Member, Membership, Organization, PartyGroup, Session, SessionKind
 from dangjian.vocab import SESSION_KINDS
 
 
@@ -179,3 +181,90 @@ def show_session(ref: str) -> SessionDetail:
         present=sum(1 for a in attendance if a.status == "present" and a.expected),
         attendance=tuple(attendance),
     )
+
+
+@dataclass(frozen=True)
+class MemberAttendanceRow:
+    """One session a person is recorded at: their status and reason, and whether they were expected
+    (应到); recorded present while not expected is attending as a non-voting guest (列席)."""
+
+    session_id: int
+    held_on: date
+    org: str
+    group: str | None
+    kinds: tuple[str, ...]
+    topic: str | None
+    status: str
+    reason: str | None
+    expected: bool
+
+
+def member_attendance(
+    ref: str, kind: str | None = None, start: date | None = None, end: date | None = None
+) -> list[MemberAttendanceRow]:
+    """The sessions a person is recorded at, oldest first, in four queries."""
+    member = find_member(ref)
+    q = (
+        Attendance.select(
+            Attendance.status,
+            Attendance.reason,
+            Session.id.alias("sid"),
+            Session.held_on,
+            Session.org,
+            Session.group,
+            Session.topic,
+            Organization.name.alias("org_name"),
+            PartyGroup.name.alias("group_name"),
+        )
+        .join(Session)
+        .join(Organization, on=(Session.org == Organization.id))
+        .switch(Session)
+        .join(PartyGroup, pw.JOIN.LEFT_OUTER, on=(Session.group == PartyGroup.id))
+        .where(Attendance.member == member.id)
+        .order_by(Session.held_on, Session.id)
+    )
+    if kind:
+        slug = kind if kind in SESSION_KINDS else SESSION_KINDS.parse(kind)
+        q = q.where(Session.id.in_(SessionKind.select(SessionKind.session).where(SessionKind.kind == slug)))
+    if start:
+        q = q.where(Session.held_on >= start)
+    if end:
+        q = q.where(Session.held_on <= end)
+    rows = list(q.dicts())
+    kinds: dict[int, list[str]] = {}
+    order = {k: i for i, k in enumerate(SESSION_KINDS.slugs)}
+    for sid, k in (
+        SessionKind.select(SessionKind.session, SessionKind.kind)
+        .where(SessionKind.session.in_([r["sid"] for r in rows] or [0]))
+        .tuples()
+    ):
+        kinds.setdefault(sid, []).append(k)
+    spans = list(Membership.select().where(Membership.member == member.id))
+
+    def expected(r: dict) -> bool:
+        on = r["held_on"]
+        for ms in spans:
+            if ms.org_id != r["org"] or not (ms.start is None or ms.start <= on) or not (ms.end is None or on < ms.end):
+                continue
+            if r["group"] is not None and ms.group_id != r["group"]:
+                continue
+            fact = MembershipFact(
+                member.id, ms.org_id, stage=member.stage, joined_on=member.joined_on, full_since=member.full_since
+            )
+            return is_on_roster(fact, on)
+        return False
+
+    return [
+        MemberAttendanceRow(
+            session_id=r["sid"],
+            held_on=r["held_on"],
+            org=r["org_name"],
+            group=r["group_name"],
+            kinds=tuple(sorted(kinds.get(r["sid"], []), key=lambda k: order.get(k, 99))),
+            topic=r["topic"],
+            status=r["status"],
+            reason=r["reason"],
+            expected=expected(r),
+        )
+        for r in rows
+    ]
