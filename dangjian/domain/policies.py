@@ -436,6 +436,8 @@ def established_by(
         raise InputError(
             f"{what}成立日期{format_date(established_on)}晚于它最早的记录（{format_date(first_record)}）："
             "成立日期应不晚于该日；如果那条记录有误，请先更正它。",
+            field=field,
+        )
 
 
 def session_not_twice(existing: int | None, holder: str, held_on: date, kinds: Iterable[str]) -> None:
