@@ -160,6 +160,7 @@ def cmd(*parts) -> st.SearchStrategy[list[str]]:
 
 
 people_lists = st.lists(names, max_size=4).map("、".join)
+session_refs = st.one_of(st.sampled_from(["1", "2", "99", "#1", "²"]), text)
 leave_lists = st.lists(st.tuples(names, st.one_of(st.just(""), cjk_names)), max_size=3).map(
     lambda pairs: ",".join(f"{n}:{r}" if r else n for n, r in pairs)
 )
@@ -254,6 +255,47 @@ writes = st.one_of(
     ),
     cmd("org", "merge", st.lists(org_refs, max_size=3), opt("--into", org_refs), "--on", dates.map(lambda d: [d])),
     cmd("org", "dissolve", org_refs.map(lambda o: [o]), "--on", dates.map(lambda d: [d])),
+    # correcting records: the same hostile values reach edit, delete, unrecord, status and undo
+    cmd(
+        "session",
+        "edit",
+        session_refs.map(lambda s: [s]),
+        opt("--on", dates),
+        opt("--kind", kinds),
+        opt("--topic", free_text),
+        opt("--hours", hours),
+        opt("--host", names),
+        opt("--present", people_lists),
+        opt("--leave", leave_lists),
+        opt("--absent", people_lists),
+    ),
+    cmd("session", "delete", session_refs.map(lambda s: [s])),
+    cmd(
+        "member",
+        "edit",
+        names.map(lambda n: [n]),
+        opt("--name", new_names),
+        opt("--birth", dates),
+        opt("--id-number", id_numbers),
+        opt("--phone", phones),
+        opt("--joined", dates),
+        opt("--unit", free_text),
+    ),
+    cmd("member", "unrecord", names.map(lambda n: [n]), events.map(lambda e: [e]), opt("--on", dates)),
+    cmd(
+        "member",
+        "status",
+        names.map(lambda n: [n]),
+        st.one_of(
+            st.sampled_from(["deceased", "expelled", "lapsed", "withdrawn", "stopped", "active", "去世"]), text
+        ).map(lambda v: [v]),
+        "--on",
+        dates.map(lambda d: [d]),
+        opt("--note", free_text),
+    ),
+    cmd("org", "edit", org_refs.map(lambda o: [o]), opt("--name", new_names), opt("--established", dates)),
+    cmd("group", "dissolve", group_refs.map(lambda g: [g]), opt("--org", org_refs), "--on", dates.map(lambda d: [d])),
+    cmd("undo", st.one_of(st.just([]), session_refs.map(lambda s: [s]))),
 )
 reads = st.one_of(
     cmd(

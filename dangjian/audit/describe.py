@@ -44,6 +44,29 @@ FIELD_LABELS = {
     "leader": "组长",
     "note": "备注",
     "held_on": "日期",
+    "hours": "学时",
+    "topic": "主题",
+    "location": "地点",
+    "host": "主持人",
+    "recorder": "记录人",
+    "lecturer": "授课人",
+    "lecturer_name": "授课人",
+    "for_year": "所属年度",
+    "minutes": "会议记录",
+    "decisions": "决议事项",
+    "reason": "原因",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+    "phone": "手机",
+    "education": "学历",
+    "unit": "工作单位",
+    "job": "职务",
+    "code": "组织代码",
+    "village": "村（社区）党组织",
+    "event": "环节",
+    "on": "日期",
+    "session": "会议",
 }
 
 
@@ -55,6 +78,9 @@ REFERS_TO = {
     "group": "party_group",
     "member": "member",
     "leader": "member",
+    "host": "member",
+    "recorder": "member",
+    "lecturer": "member",
 }
 
 
