@@ -525,7 +525,8 @@ class _OrgImport(_Import):
 
     def check(self) -> None:
         first_line: dict[str, int] = {}
-        names = [n for r in self.rows if (n := r.get("name"))]
+        # only rows not already refused: a name holding a NUL cannot even be sent to PostgreSQL
+        names = [n for r in self.rows if r.ok and (n := r.get("name"))]
         known = {
             oid: (village, code)
             for chunk in pw.chunked(sorted(set(names)), bulk.LOOKUP_CHUNK)
