@@ -79,6 +79,11 @@ def _size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
+def entry_size(summary: dict[str, Any]) -> int:
+    """An entry's size as stored (UTF-8 bytes of its JSON)."""
+    return _size(summary)
+
+
 def fit_steps(summary: dict[str, Any], budget: int) -> None:
     """Drop the biggest before-images from `summary["steps"]` until the entry fits in `budget` bytes."""
     steps = summary.get("steps") or []

@@ -21,7 +21,7 @@ from typing import Any, cast
 from dangjian.audit.capture import DETAIL_LIMIT, LINKED, UNAUDITED, Record, annotate, jsonable, note_insert
 from dangjian.audit.context import AuditContext, context, current, host_name, os_user, paused
 from dangjian.audit.describe import ENTITY_LABELS, FIELD_LABELS, NAMED, OP_LABELS, REFERS_TO, describe_changes
-from dangjian.audit.steps import ENTRY_BUDGET, fit_steps, steps_of
+from dangjian.audit.steps import ENTRY_BUDGET, entry_size, fit_steps, steps_of
 from dangjian.store.lookup import find_member, find_org
 from dangjian.store.models import AuditEntry, AuditSubject, Member, Organization, PartyGroup
 
@@ -119,6 +119,11 @@ def write_entry(summary: dict, refs: dict[str, set[int]] | None = None, action: 
     """Write one entry now, in the current transaction (restore and upgrade describe themselves)."""
     ctx = current() or AuditContext(command="", user=os_user(), host=host_name())
     action = action or ctx.action_name() or "（程序调用）"
+    # every entry fits MySQL's TEXT column, whichever path wrote it: before-images go first,
+    # and an entry left without them cannot be undone (undo says so)
+    fit_steps(summary, ENTRY_BUDGET)
+    if summary.get("steps") and entry_size(summary) > ENTRY_BUDGET:
+        summary["steps"] = [{"entity": "*", "op": "insert", "unknown": True}]
     entry_id: int = AuditEntry.insert(
         user=ctx.user[:100],
         host=(ctx.host or "")[:100] or None,
